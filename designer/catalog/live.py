@@ -1,0 +1,75 @@
+"""The one chokepoint for live push: the only module that sends to the channel layer.
+
+Writes record ``Change`` rows (the outbox) in their transaction; after commit this relay
+publishes every unpublished change of the team to the team's group and marks it published.
+Traffic frames use ``publish_frame``. Payloads are typed dicts with a ``type`` key.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+
+def team_group(team_id: int, topic: str = "model") -> str:
+    """Per-team channel-layer group names: ``team.<id>.model`` and ``team.<id>.traffic``."""
+    return f"team.{team_id}.{topic}"
+
+
+def _send(group: str, payload: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, payload)
+    except Exception:  # a broken channel layer must never break a write that already committed
+        log.exception("live push to %s failed", group)
+
+
+def publish_changes(team_id: int) -> int:
+    """Relay this team's unpublished change records; returns how many were sent."""
+    from .models import Change
+
+    with transaction.atomic():
+        rows = list(
+            Change.objects.select_for_update(skip_locked=True)
+            .filter(team_id=team_id, published_at__isnull=True)
+            .order_by("id")[:200]
+        )
+        if not rows:
+            return 0
+        Change.objects.filter(pk__in=[r.pk for r in rows]).update(published_at=timezone.now())
+    for row in rows:
+        _send(team_group(team_id), {
+            "type": "model.changed",  # dispatched to the consumer's model_changed handler
+            "id": row.pk,
+            "revision": row.revision,
+            "action": row.action,
+            "kind": row.element_kind,
+            "element_id": row.element_id,
+            "name": row.element_name,
+            "summary": row.summary,
+        })
+    return len(rows)
+
+
+def publish_frame(team_id: int, frame: dict[str, Any]) -> None:
+    """Send one batched traffic frame to the team's traffic group."""
+    _send(team_group(team_id, "traffic"), {"type": "traffic.frame", **frame})
+
+
+async def apublish_frame(team_id: int, frame: dict[str, Any]) -> None:
+    """Async variant of ``publish_frame`` for the ingest pipeline."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        await layer.group_send(team_group(team_id, "traffic"), {"type": "traffic.frame", **frame})
+    except Exception:
+        log.exception("traffic push for team %s failed", team_id)

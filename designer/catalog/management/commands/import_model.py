@@ -1,0 +1,52 @@
+"""Import a design-as-code file or an AsyncAPI document into a team."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from designer.catalog import services as svc
+from designer.catalog.models import Team
+from designer.core.formats import FormatError, load_any
+
+
+class Command(BaseCommand):
+    help = (
+        "Import PATH (a native design file or an AsyncAPI 2.6/3.x document) into team SLUG, "
+        "creating the team if it does not exist. --mode replace (default) makes the team's model "
+        "exactly the file: elements not in the file are deleted. --mode merge creates or updates "
+        "elements by name and deletes nothing. The import is all or nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path")
+        parser.add_argument("--team", required=True, help="team slug (created when missing)")
+        parser.add_argument("--mode", choices=["replace", "merge"], default="replace",
+                            help="replace (default): the team's model becomes the file; merge: upsert by name, delete nothing")
+        parser.add_argument("--name", default="", help="team name when the team is created (default: the slug)")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        path = Path(opts["path"])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        if path.stat().st_size > settings.DESIGNER_MAX_MODEL_BYTES:
+            raise CommandError(f"{path}: larger than {settings.DESIGNER_MAX_MODEL_BYTES:,} bytes")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise CommandError(f"{path}: not UTF-8 text") from None
+        try:
+            model = load_any(text, str(path))
+        except FormatError as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        team = Team.objects.filter(slug=opts["team"]).first()
+        try:
+            if team is None:
+                team = svc.team_create(user=None, name=opts["name"] or opts["team"], slug=opts["team"])
+                self.stdout.write(f"Created team {team.slug}.")
+            report = svc.model_import(team=team, user=None, model=model, mode=opts["mode"])
+        except svc.ValidationFailed as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(self.style.SUCCESS(f"Imported {path} into {team.slug} ({opts['mode']}): {report.summary()}"))

@@ -1,0 +1,1 @@
+"""Lint: a pure function from a model snapshot to findings (see ``engine.lint``)."""

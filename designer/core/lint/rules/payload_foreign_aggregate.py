@@ -1,0 +1,116 @@
+"""Events do not embed whole aggregates owned by another service.
+
+A "fat" event that embeds another service's entity (an ``OrderPlaced`` carrying the full
+``customer`` with address and loyalty tier) makes the producer a second, stale source of truth
+for data it does not own, and couples every consumer to a schema it cannot evolve. Carry the
+foreign entity's id (and only the fields this fact needs, copied at the time), not its object.
+
+An embedded object is *foreign* when its property name (singular) or its ``$ref`` name matches
+an entity owned by another service: a service named after it (``customer-service`` owns
+``customer``), or the service that alone produces events named after it (``CustomerRegistered``);
+or when the embedded schema declares ``x-owner`` naming another service.
+
+Flags: an object (or array of objects) property of an event whose entity another service owns.
+Why: duplicated ownership drifts; the owning service cannot change its model without breaking
+consumers of someone else's event.
+Source: Martin Fowler, "What do you mean by Event-Driven?"; Zalando RESTful API Guidelines rule
+201 (event payloads belong to their producer's domain).
+Fails:
+    version: 1
+    services:
+      - {name: order-service}
+      - {name: customer-service}
+    messages:
+      - name: OrderPlaced
+        producers: [order-service]
+        schema:
+          type: object
+          properties:
+            orderId: {type: string}
+            customer:
+              type: object
+              properties: {name: {type: string}, tier: {type: string}}
+Passes:
+    version: 1
+    services:
+      - {name: order-service}
+      - {name: customer-service}
+    messages:
+      - name: OrderPlaced
+        producers: [order-service]
+        schema:
+          type: object
+          properties:
+            orderId: {type: string}
+            customerId: {type: string}
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from designer.core.lint.finding import Finding
+from designer.core.model import Model
+from designer.core.schema_walk import is_object, model_cache, normalize, payload_props, resolve, tokens
+
+ID = "payload-foreign-aggregate"
+DEFAULT_SEVERITY = "info"
+CATEGORY = "payload"
+SCOPE = "model"
+
+# Service name decorations that are not part of the entity's name.
+_SERVICE_SUFFIXES = ("service", "svc", "api", "app", "system", "server", "manager")
+
+
+def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Yield a finding per embedded object whose entity another service owns."""
+    owners = model_cache(model, ID, lambda: _entity_owners(model))
+    for message in model.messages:
+        if message.kind != "event" or message.schema is None:
+            continue
+        producers = {r.service for r in model.producers(message.name)}
+        if not producers:
+            continue
+        for prop in payload_props(model, message):
+            node = prop.schema
+            if "items" in node and not is_object(node):
+                node = resolve(node.get("items"), message.schema)
+                if not isinstance(node, dict):
+                    continue
+            if not is_object(node):
+                continue
+            owner = node.get("x-owner") if isinstance(node.get("x-owner"), str) else None
+            if owner is None:
+                owner = owners.get(_singular(normalize(prop.name)))
+            if owner and owner not in producers:
+                yield Finding(
+                    ID, DEFAULT_SEVERITY, message.kind, message.name,
+                    f"'{prop.name}' embeds an entity owned by '{owner}'; carry its id (e.g. "
+                    f"'{prop.name}Id') and only the fields this event needs, not the whole object.",
+                    path=prop.path,
+                )
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _entity_owners(model: Model) -> dict[str, str]:
+    """Entity word -> owning service, from service names and single-producer event names."""
+    owners: dict[str, str] = {}
+    for service in model.services:
+        words = [w for w in tokens(service.name) if w not in _SERVICE_SUFFIXES]
+        if words:
+            owners.setdefault(_singular("".join(words)), service.name)
+    for message in model.messages:
+        if message.kind != "event":
+            continue
+        producers = {r.service for r in model.producers(message.name)}
+        words = tokens(message.name)
+        if len(producers) == 1 and len(words) > 1:
+            owners.setdefault(_singular(words[0]), next(iter(producers)))
+    return owners

@@ -1,0 +1,52 @@
+"""Query names ask for data with a retrieval verb and change nothing.
+
+A query is answered by one responder and must not change state (command-query separation):
+``GetCustomer``, ``ListOrders``, ``FindUserByEmail``, ``CountOpenTickets``, or a yes/no question
+such as ``IsEmailTaken``.
+
+Flags: a query named in the past tense (CustomerFetched), starting with a mutating verb
+(DeleteCustomer: make it a command), or with no verb at all (CustomerDetails ->
+GetCustomerDetails).
+Why: a query that reads like a state change hides side effects from callers who retry it or
+cache its answer.
+Source: Bertrand Meyer's command-query separation (CQS); Greg Young, CQRS Documents.
+
+Fails:
+    version: 1
+    messages:
+      - name: DeleteCustomer
+        kind: query
+Passes:
+    version: 1
+    messages:
+      - name: GetCustomer
+        kind: query
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from designer.core.lint.finding import Finding, Fix
+from designer.core.model import Model
+from designer.core.naming import query_verb
+
+ID = "query-name-retrieval"
+DEFAULT_SEVERITY = "warning"
+CATEGORY = "naming"
+
+
+def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Flag queries that do not start with a retrieval verb or question word."""
+    for message in model.messages:
+        if message.kind != "query":
+            continue
+        verdict = query_verb(message.name)
+        if verdict.ok:
+            continue
+        fix = None
+        text = f"Query {message.name!r}: {verdict.reason}."
+        if verdict.suggestion:
+            text += f" Rename it to {verdict.suggestion!r}."
+            fix = Fix("rename", "name", verdict.suggestion, f"Rename to {verdict.suggestion}")
+        yield Finding(ID, DEFAULT_SEVERITY, message.kind, message.name, text, fix, "name")

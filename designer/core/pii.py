@@ -1,0 +1,150 @@
+"""Word lists that recognise personal data, card data and secrets in property names.
+
+Names are split into words (``userEmailAddress`` -> user, email, address) and matched on whole
+words or runs of consecutive words, never on substrings: ``pinned`` is not a PIN, ``shipping``
+is not ``ip``, ``productName`` is not a person's name. The lists are deliberately short and
+explainable; teams extend them with the rules' ``extra_words`` option.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from designer.core.schema_walk import tokens
+
+# Personal data (GDPR art. 4(1); Zalando Z#200): category -> word runs that identify it.
+PII_WORDS: dict[str, tuple[str, ...]] = {
+    "email address": ("email", "e mail", "mail address"),
+    "phone number": ("phone", "mobile", "msisdn", "telephone", "fax", "cell number"),
+    "person name": (
+        "first name", "last name", "full name", "given name", "family name", "middle name",
+        "maiden name", "surname", "forename", "customer name", "user name", "person name",
+        "contact name", "recipient name", "sender name", "holder name", "cardholder name",
+        "legal name", "display name", "nickname",
+    ),
+    "postal address": ("address", "street", "postcode", "postal code", "zip", "zip code", "zipcode"),
+    "birth date": ("birth date", "birthdate", "date of birth", "dob", "birthday", "birth"),
+    "IP address": ("ip", "ipv4", "ipv6", "ip address", "ipaddress", "remote addr"),
+    "national id": (
+        "ssn", "social security", "national id", "nationalid", "tax id", "taxid", "passport",
+        "drivers license", "driver license", "driving licence", "nino", "vat number", "tin",
+    ),
+    "bank account": ("iban", "bic", "swift", "account number", "routing number", "sort code"),
+    "location": ("latitude", "longitude", "lat", "lng", "lon", "geo", "geolocation", "gps",
+                 "coordinates", "location"),
+    "personal detail": ("gender", "ethnicity", "religion", "nationality", "marital status"),
+}
+# "address" is also a technical word: an e-mail address is still PII, but these are not.
+PII_EXEMPT_RUNS: tuple[str, ...] = ("mac address", "wallet address", "contract address",
+                                    "server address", "broker address", "memory address")
+
+# Cardholder and sensitive authentication data (PCI DSS v4.0 3.3.1, 3.5.1).
+CARD_WORDS: dict[str, tuple[str, ...]] = {
+    "card number (PAN)": ("card number", "cardnumber", "card no", "card num", "pan",
+                          "primary account number", "credit card", "creditcard", "debit card",
+                          "cc number", "ccnumber", "ccnum"),
+    "card verification code": ("cvv", "cvv2", "cvc", "cvc2", "cid", "csc", "security code",
+                               "card verification"),
+    "PIN": ("pin", "pin block", "pinblock"),
+    "track data": ("track1", "track2", "track data", "track 1", "track 2", "magstripe",
+                   "magnetic stripe"),
+}
+# Words that make a card-ish name harmless: a masked, truncated or tokenised reference.
+CARD_SAFE_WORDS: frozenset[str] = frozenset(
+    {"last4", "last", "masked", "mask", "token", "brand", "fingerprint", "bin", "type", "scheme",
+     "expiry", "present", "country", "id", "issuer", "funding", "hash", "hashed", "reference"}
+)
+
+# Secrets (OWASP ASVS 4.0.3 V7.1.1: never log or publish credentials).
+SECRET_WORDS: dict[str, tuple[str, ...]] = {
+    "password": ("password", "passwd", "pwd", "passphrase", "pass phrase"),
+    "secret": ("secret", "client secret", "credentials", "credential"),
+    "token": ("token", "access token", "refresh token", "bearer", "auth token", "session token",
+              "id token", "jwt"),
+    "API key": ("api key", "apikey", "access key", "secret key", "signing key", "auth key"),
+    "private key": ("private key", "privatekey", "priv key"),
+    "one-time password": ("otp", "totp", "hotp", "mfa code", "one time password",
+                          "verification code", "2fa code"),
+}
+# Tokens that are not credentials: pagination cursors, idempotency keys, payment tokens (a
+# payment token replaces the PAN by design and is not a credential of the caller).
+SECRET_SAFE_WORDS: frozenset[str] = frozenset(
+    {"page", "next", "continuation", "cursor", "idempotency", "card", "payment", "csrf", "sync",
+     "public", "pagination"}
+)
+# A last word that describes *about* a secret rather than the secret itself.
+SECRET_QUALIFIERS: frozenset[str] = frozenset(
+    {"id", "type", "name", "expires", "expiry", "expiration", "at", "ttl", "count", "length",
+     "policy", "strength", "changed", "required", "enabled", "version", "hint", "reset",
+     "updated", "set", "rotated", "created", "status", "kind", "scope", "scopes", "issuer"}
+)
+
+
+def _runs(words: list[str]) -> set[str]:
+    """All runs of 1-4 consecutive words, joined by spaces, plus their unspaced forms."""
+    out: set[str] = set()
+    for i in range(len(words)):
+        for j in range(i + 1, min(len(words), i + 4) + 1):
+            run = words[i:j]
+            out.add(" ".join(run))
+            out.add("".join(run))
+    return out
+
+
+def _match(name: str, table: dict[str, tuple[str, ...]], extra: Iterable[str] = ()) -> str | None:
+    runs = _runs(tokens(name))
+    for category, words in table.items():
+        for w in words:
+            if w in runs:
+                return category
+    for w in extra:
+        if " ".join(tokens(w)) in runs or w.lower() in runs:
+            return "configured word"
+    return None
+
+
+def pii_category(name: str, extra: Iterable[str] = ()) -> str | None:
+    """The kind of personal data a property name suggests ("email address", ...), or None."""
+    runs = _runs(tokens(name))
+    if any(r in runs for r in PII_EXEMPT_RUNS):
+        return None
+    return _match(name, PII_WORDS, extra)
+
+
+def card_category(name: str, extra: Iterable[str] = ()) -> str | None:
+    """The kind of card data a property name suggests, or None (masked/tokenised are safe)."""
+    words = tokens(name)
+    if CARD_SAFE_WORDS.intersection(words):
+        return None
+    return _match(name, CARD_WORDS, extra)
+
+
+def secret_category(name: str, extra: Iterable[str] = ()) -> str | None:
+    """The kind of secret a property name suggests, or None.
+
+    A name whose last word qualifies the secret (``passwordChangedAt``, ``tokenType``,
+    ``apiKeyId``) or that names a non-credential token (``pageToken``) is not a secret.
+    """
+    words = tokens(name)
+    if not words or words[-1] in SECRET_QUALIFIERS or SECRET_SAFE_WORDS.intersection(words):
+        return None
+    return _match(name, SECRET_WORDS, extra)
+
+
+_DIGITS = re.compile(r"^[0-9][0-9 -]{11,22}[0-9]$")
+
+
+def looks_like_pan(value: object) -> bool:
+    """True for a string or int of 13-19 digits (spaces/dashes allowed) passing the Luhn check."""
+    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if not _DIGITS.match(text):
+        return False
+    digits = [int(c) for c in text if c.isdigit()]
+    if not 13 <= len(digits) <= 19:
+        return False
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0

@@ -1,0 +1,86 @@
+"""Broken and hostile AsyncAPI documents are refused with a clear FormatError."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from designer.core.formats import asyncapi
+from designer.core.formats.errors import FormatError
+
+HEAD = "asyncapi: 3.0.0\ninfo: {title: T, version: '1'}\n"
+
+
+def test_it_refuses_invalid_yaml_with_a_position() -> None:
+    with pytest.raises(FormatError) as err:
+        asyncapi.load(HEAD + "channels: [unclosed\n")
+    assert "malformed YAML" in err.value.reason and err.value.line is not None
+
+
+def test_it_refuses_an_unresolved_ref_with_its_line() -> None:
+    doc = HEAD + "channels:\n  c:\n    address: c\n    messages:\n      m: {$ref: '#/components/messages/Nope'}\n"
+    with pytest.raises(FormatError) as err:
+        asyncapi.load(doc)
+    assert "unresolved $ref '#/components/messages/Nope'" in err.value.reason
+    assert err.value.line == 7
+
+
+def test_it_refuses_a_ref_to_another_file() -> None:
+    doc = HEAD + "channels:\n  c:\n    address: c\n    messages:\n      m: {$ref: 'other.yaml#/M'}\n"
+    with pytest.raises(FormatError, match="only references inside the document"):
+        asyncapi.load(doc)
+
+
+def test_it_refuses_a_recursive_schema_naming_the_cycle() -> None:
+    doc = HEAD + """channels:
+  c:
+    address: c
+    messages:
+      m: {name: TreeChanged, payload: {$ref: '#/components/schemas/Node'}}
+components:
+  schemas:
+    Node:
+      type: object
+      properties:
+        children: {type: array, items: {$ref: '#/components/schemas/Node'}}
+"""
+    with pytest.raises(FormatError) as err:
+        asyncapi.load(doc)
+    assert "recursive schema: #/components/schemas/Node -> #/components/schemas/Node" in err.value.reason
+
+
+def test_it_refuses_an_alias_bomb_quickly() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]"
+              for i in range(1, 10)]
+    started = time.perf_counter()
+    with pytest.raises(FormatError):
+        asyncapi.load(HEAD + "\n".join(lines) + "\n")
+    assert time.perf_counter() - started < 1.0
+
+
+def test_it_refuses_a_50_megabyte_document() -> None:
+    with pytest.raises(FormatError, match="(?i)too (large|big)|MB|bytes"):
+        asyncapi.load(HEAD + "x-pad: '" + "a" * (50 * 1024 * 1024) + "'\n")
+
+
+def test_it_refuses_a_reference_bomb() -> None:
+    schemas = ["    s0: {type: string}"]
+    schemas += [f"    s{i}: {{type: object, properties: {{a: {{$ref: '#/components/schemas/s{i-1}'}}, "
+                f"b: {{$ref: '#/components/schemas/s{i-1}'}}}}}}" for i in range(1, 40)]
+    doc = HEAD + ("channels:\n  c:\n    address: c\n    messages:\n      m: {payload: "
+                  "{$ref: '#/components/schemas/s39'}}\ncomponents:\n  schemas:\n" + "\n".join(schemas) + "\n")
+    with pytest.raises(FormatError, match="too large when its \\$refs are resolved"):
+        asyncapi.load(doc)
+
+
+@pytest.mark.parametrize(("doc", "reason"), [
+    ("info: {title: T}\n", "top-level 'asyncapi' key is missing"),
+    ("asyncapi: 1.2.0\ninfo: {title: T}\n", "unsupported AsyncAPI version"),
+    (HEAD + "channels:\n  c: {address: c}\noperations:\n  o: {action: fly, channel: {$ref: '#/channels/c'}}\n",
+     "action must be 'send' or 'receive'"),
+    (HEAD + "operations:\n  o: {action: send, channel: {$ref: '#/channels/none'}}\n", "no such channel"),
+])
+def test_it_explains_other_unusable_documents(doc: str, reason: str) -> None:
+    with pytest.raises(FormatError, match=reason.replace("$", "\\$").replace("(", "\\(")):
+        asyncapi.load(doc)

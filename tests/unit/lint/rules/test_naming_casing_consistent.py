@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from designer.core.model import Channel
+from tests.unit.lint.lint_kit import event, flagged, model, run, with_schema
+
+RULE = "naming-casing-consistent"
+
+
+def test_it_flags_the_message_name_in_the_minority_style() -> None:
+    m = model(event("OrderPlaced"), event("OrderShipped"), event("order_cancelled"))
+    (finding,) = run(RULE, m)
+    assert finding.element == "order_cancelled"
+    assert finding.fix is not None and finding.fix.value == "OrderCancelled"
+
+
+def test_it_passes_consistent_names() -> None:
+    assert flagged(RULE, model(event("OrderPlaced"), event("OrderShipped"))) == []
+
+
+def test_it_flags_mixed_property_casing_across_payloads() -> None:
+    a = with_schema(event("OrderPlaced"), {"type": "object", "properties": {
+        "orderId": {"type": "string"}, "customerId": {"type": "string"}}})
+    b = with_schema(event("OrderShipped"), {"type": "object", "properties": {
+        "orderId": {"type": "string"}, "shipped_at": {"type": "string"},
+        "lines": {"type": "array", "items": {"type": "object", "properties": {"skuCode": {}}}}}})
+    (finding,) = run(RULE, model(a, b))
+    assert (finding.element, finding.path) == ("OrderShipped", "schema.properties.shipped_at")
+    assert "shippedAt" in finding.message
+
+
+def test_it_flags_mixed_enum_value_casing() -> None:
+    a = with_schema(event("OrderPlaced"), {"type": "object", "properties": {
+        "status": {"enum": ["OPEN", "IN_PROGRESS", "closed_now"]}}})
+    findings = run(RULE, model(a))
+    assert [f.path for f in findings] == ["schema.properties.status.enum"]
+    assert "closed_now" in findings[0].message
+
+
+def test_it_flags_mixed_channel_casing() -> None:
+    m = model(channels=(Channel("orders.placed"), Channel("orders.shipped"), Channel("OrdersCancelled")))
+    assert flagged(RULE, m) == ["OrdersCancelled"]
+
+
+def test_it_uses_a_fixed_style_from_options() -> None:
+    m = model(event("order_placed"), event("order_shipped"))
+    assert flagged(RULE, m, styles={"messages": "PascalCase"}) == ["order_placed", "order_shipped"]
+
+
+def test_it_does_not_count_single_words_against_a_style() -> None:
+    m = model(channels=(Channel("orders"), Channel("orders-placed"), Channel("payments-received")))
+    assert flagged(RULE, m) == []
+
+
+def test_it_survives_odd_schemas() -> None:
+    odd = with_schema(event("OrderPlaced"), {"properties": ["not", "a", "dict"], "items": True})
+    assert flagged(RULE, model(odd, event("Other"))) == []
