@@ -20,9 +20,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from designer.core.lint.engine import Linter  # noqa: E402
-from designer.core.lint.registry import RULES  # noqa: E402
-from designer.core.model import Channel, Message, Model, Relation, Service, Version  # noqa: E402
+from designer.core.lint.engine import Linter
+from designer.core.lint.registry import RULES, RuleInfo
+from designer.core.model import Channel, Message, Model, Relation, Service, Version
 
 VERBS = ["Placed", "Shipped", "Cancelled", "Paid", "Refunded", "Created", "Updated", "Deleted",
          "Sent", "Reset", "Approved", "Rejected", "Reserved", "Released", "Delivered", "Returned"]
@@ -93,15 +93,15 @@ def change_one_message(model: Model, index: int, salt: int) -> Model:
     return dataclasses.replace(model, messages=tuple(msgs))
 
 
-def measure(n: int, runs: int) -> tuple[float, float, int]:
+def measure(n: int, runs: int, rules: dict[str, RuleInfo]) -> tuple[float, float, int]:
     model = build_model(n)
     full: list[float] = []
     findings = 0
     for _ in range(runs):
         start = time.perf_counter()
-        findings = len(Linter().lint(model))
+        findings = len(Linter(rules).lint(model))
         full.append(time.perf_counter() - start)
-    linter = Linter()
+    linter = Linter(rules)
     linter.lint(model)
     relint: list[float] = []
     current = model
@@ -114,16 +114,43 @@ def measure(n: int, runs: int) -> tuple[float, float, int]:
     return statistics.median(full), statistics.median(relint), findings
 
 
+def per_rule(n: int, runs: int, rules: dict[str, RuleInfo], top: int) -> None:
+    """Median time of each rule's check() on the whole model: where the time goes."""
+    model = build_model(n)
+    Linter(rules).lint(model)  # warm caches (lemminflect data, memo tables)
+    rows = []
+    for rule_id, info in rules.items():
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            for _finding in info.check(model, info.options):
+                pass
+            times.append(time.perf_counter() - start)
+        rows.append((statistics.median(times), rule_id, info.scope))
+    rows.sort(reverse=True)
+    total = sum(r[0] for r in rows)
+    print(f"\nper rule, {n} messages (sum {total * 1000:.0f} ms), slowest {top}:")
+    for t, rule_id, scope in rows[:top]:
+        print(f"  {t * 1000:8.1f}ms  {rule_id} ({scope})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,5000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--category", default="", help="only rules of this category (e.g. naming)")
+    parser.add_argument("--top", type=int, default=12, help="per-rule breakdown: show the N slowest")
     args = parser.parse_args()
-    print(f"rules: {len(RULES)}  (median of {args.runs} full runs, {args.runs * 2} re-lints)")
+    rules = {k: v for k, v in RULES.items() if not args.category or v.category == args.category}
+    print(f"rules: {len(rules)}  (median of {args.runs} full runs, {args.runs * 2} re-lints; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(f"{'messages':>9} {'full lint':>11} {'re-lint':>10} {'findings':>9}")
-    for n in (int(s) for s in args.sizes.split(",")):
-        full, relint, findings = measure(n, args.runs)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for n in sizes:
+        full, relint, findings = measure(n, args.runs, rules)
         print(f"{n:>9} {full * 1000:>9.1f}ms {relint * 1000:>8.1f}ms {findings:>9}")
+    if args.top:
+        per_rule(sizes[-1], args.runs, rules, args.top)
 
 
 if __name__ == "__main__":

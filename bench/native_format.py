@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from designer.core.formats import native, yamlsafe  # noqa: E402
-from designer.core.formats.errors import FormatError  # noqa: E402
-from designer.core.model import Channel, Message, Model, Relation, Service, Version  # noqa: E402
+from designer.core.formats import native, yamlsafe
+from designer.core.formats.errors import FormatError
+from designer.core.model import Channel, Message, Model, Relation, Service, Version
 
 
 def build(n_messages: int) -> Model:
@@ -62,8 +62,8 @@ def main() -> None:
     for n in (100, 1000):
         model = build(n)
         text = native.dump(model)
-        t_dump = median_seconds(lambda: native.dump(model))
-        t_load = median_seconds(lambda: native.load(text))
+        t_dump = median_seconds(lambda m=model: native.dump(m))
+        t_load = median_seconds(lambda t=text: native.load(t))
         assert native.dump(native.load(text)) == text
         print(f"{n:>5} messages: document {len(text.encode()) / 1024:,.0f} KB; "
               f"dump {t_dump * 1000:,.0f} ms; load (parse + validate) {t_load * 1000:,.0f} ms")

@@ -121,6 +121,7 @@ def split_identifier(name: str) -> list[str]:
     return [m.group(0) for m in _TOKEN.finditer(name)]
 
 
+@lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """A casing-blind key: ``OrderPlaced``, ``order_placed`` and ``ORDER-PLACED`` are equal."""
     return "_".join(w.lower() for w in split_identifier(name))

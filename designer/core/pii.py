@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from designer.core.schema_walk import tokens
 
@@ -91,11 +92,40 @@ def _runs(words: list[str]) -> set[str]:
     return out
 
 
-def _match(name: str, table: dict[str, tuple[str, ...]], extra: Iterable[str] = ()) -> str | None:
-    runs = _runs(tokens(name))
+def _index(table: dict[str, tuple[str, ...]]) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """word -> category for exact run lookups, and (unspaced word, category) for suffix matches."""
+    exact: dict[str, str] = {}
+    suffixes: list[tuple[str, str]] = []
     for category, words in table.items():
         for w in words:
-            if w in runs:
+            exact.setdefault(w, category)
+            flat = w.replace(" ", "")
+            if len(flat) >= MIN_INNER_MATCH:
+                suffixes.append((flat, category))
+    return exact, tuple(suffixes)
+
+
+# Shortest table word looked for at the *end* of a one-word lowercase name (CloudEvents style
+# ``useremail``, ``clientsecret``); shorter words (ip, pan, pin, zip) would match too often,
+# and a word merely starting the name (``secretary``) is not enough.
+MIN_INNER_MATCH = 5
+_INDEXES = {"pii": _index(PII_WORDS), "card": _index(CARD_WORDS), "secret": _index(SECRET_WORDS)}
+
+
+# Catalogs repeat the same property names thousands of times: classify each name once.
+@lru_cache(maxsize=65536)
+def _match(name: str, table: str, extra: tuple[str, ...] = ()) -> str | None:
+    exact, suffixes = _INDEXES[table]
+    words = tokens(name)
+    runs = _runs(words)
+    # Table order decides between categories: take the first category any run belongs to.
+    hits = [exact[r] for r in runs if r in exact]
+    if hits:
+        order = list(dict.fromkeys(exact.values()))
+        return min(hits, key=order.index)
+    if len(words) == 1:
+        for flat, category in suffixes:
+            if words[0].endswith(flat):
                 return category
     for w in extra:
         if " ".join(tokens(w)) in runs or w.lower() in runs:
@@ -105,10 +135,17 @@ def _match(name: str, table: dict[str, tuple[str, ...]], extra: Iterable[str] = 
 
 def pii_category(name: str, extra: Iterable[str] = ()) -> str | None:
     """The kind of personal data a property name suggests ("email address", ...), or None."""
-    runs = _runs(tokens(name))
-    if any(r in runs for r in PII_EXEMPT_RUNS):
+    return _pii(name, tuple(extra))
+
+
+@lru_cache(maxsize=65536)
+def _pii(name: str, extra: tuple[str, ...]) -> str | None:
+    words = tokens(name)
+    runs = _runs(words)
+    flat = "".join(words)
+    if any(r in runs or r.replace(" ", "") in flat for r in PII_EXEMPT_RUNS):
         return None
-    return _match(name, PII_WORDS, extra)
+    return _match(name, "pii", extra)
 
 
 def card_category(name: str, extra: Iterable[str] = ()) -> str | None:
@@ -116,7 +153,7 @@ def card_category(name: str, extra: Iterable[str] = ()) -> str | None:
     words = tokens(name)
     if CARD_SAFE_WORDS.intersection(words):
         return None
-    return _match(name, CARD_WORDS, extra)
+    return _match(name, "card", tuple(extra))
 
 
 def secret_category(name: str, extra: Iterable[str] = ()) -> str | None:
@@ -128,7 +165,7 @@ def secret_category(name: str, extra: Iterable[str] = ()) -> str | None:
     words = tokens(name)
     if not words or words[-1] in SECRET_QUALIFIERS or SECRET_SAFE_WORDS.intersection(words):
         return None
-    return _match(name, SECRET_WORDS, extra)
+    return _match(name, "secret", tuple(extra))
 
 
 _DIGITS = re.compile(r"^[0-9][0-9 -]{11,22}[0-9]$")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from designer.core.model import JSON, Message, Model
@@ -190,7 +191,7 @@ def _walk(node: JSON, path: str, root: JSON, depth: int, refs: frozenset[str]) -
             return
     props = node.get("properties")
     if isinstance(props, dict):
-        req = required_of(node, root)
+        req = required_of(node, root) if "required" in node or "allOf" in node else frozenset()
         for name, sub in props.items():
             if not isinstance(name, str):
                 continue
@@ -239,9 +240,19 @@ def payload_root(model: Model, message: Message) -> tuple[JSON, str]:
 
 
 def payload_props(model: Model, message: Message) -> tuple[Prop, ...]:
-    """Properties of the message's payload (see ``payload_root``), nested ones included."""
-    node, path = payload_root(model, message)
-    return tuple(walk(node, path, message.schema))
+    """Properties of the message's payload (see ``payload_root``), nested ones included (cached)."""
+    cache: dict[str, tuple[Message, tuple[Prop, ...]]] = model_cache(model, "payload_props", dict)
+    hit = cache.get(message.name)
+    if hit is None or hit[0] is not message:
+        node, path = payload_root(model, message)
+        if path == "schema":
+            props = all_props(model, message)
+        else:  # the payload is a subtree of the schema: reuse the full walk, don't walk twice
+            prefix = path + "."
+            props = tuple(p for p in all_props(model, message) if p.path.startswith(prefix))
+        hit = (message, props)
+        cache[message.name] = hit
+    return hit[1]
 
 
 def headers_schema(message: Message) -> JSON:
@@ -284,7 +295,13 @@ _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 def tokens(name: str) -> list[str]:
     """Split an identifier (camel, Pascal, snake, kebab, dotted) into lowercase words."""
-    return [w.lower() for w in _WORD.findall(name)]
+    return list(_tokens(name))
+
+
+# Property names repeat across a catalog; splitting each distinct name once is enough.
+@lru_cache(maxsize=65536)
+def _tokens(name: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in _WORD.findall(name))
 
 
 def normalize(name: str) -> str:

@@ -700,6 +700,11 @@ def shape_service(model: Model, service: Service, cache: dict[str, MessageShape]
                         model.revision, model.name)
 
 
+def json_text(value: JSON) -> str:
+    """Compact, ASCII-only JSON for an example embedded in generated code."""
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+
+
 def routes(consumed: Iterable[MessageShape]) -> list[MessageShape]:
     """The consumed messages a dispatcher routes: the first per wire type (two messages sharing
     one type cannot both be routed by it; a switch with duplicate cases does not compile)."""

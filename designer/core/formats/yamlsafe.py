@@ -149,6 +149,8 @@ def _resolve(event: ScalarEvent) -> str:
 
 def _scalar_value(event: ScalarEvent) -> Any:
     tag = event.tag
+    if tag is None and not event.implicit[0]:
+        return event.value  # quoted or block scalar without a tag: always a string
     if tag is None or tag == "!":
         tag = _resolve(event)
     if tag == _STR or tag == _TIMESTAMP:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,16 +95,23 @@ def _run_rule(info: RuleInfo, model: Model, options: Mapping[str, Any], strict: 
         return [_internal_error(info.id, exc)]
 
 
-def _apply_severity(findings: Iterable[Finding], severities: Mapping[str, str]) -> list[Finding]:
-    out: list[Finding] = []
-    for f in findings:
+def _first(pair: _Keyed) -> tuple[int, str, str, str, str]:
+    return pair[0]
+
+
+def _apply_severity(pairs: list[_Keyed], severities: Mapping[str, str]) -> list[_Keyed]:
+    """Apply the team's overrides: drop "off" rules, replace other severities."""
+    if not severities:
+        return pairs
+    out: list[_Keyed] = []
+    for key, f in pairs:
         override = severities.get(f.rule)
         if override == OFF:
             continue
         if override is not None and override != f.severity:
             f = dataclasses.replace(f, severity=override)
-        out.append(f)
-    out.sort(key=sort_key)
+            key = sort_key(f)
+        out.append((key, f))
     return out
 
 
@@ -123,11 +130,14 @@ def lint(
     return Linter(rules, strict=strict).lint(model, config)
 
 
+_Keyed = tuple[tuple[int, str, str, str, str], Finding]  # (sort key, finding): keys computed once
+
+
 @dataclass
 class _RuleCache:
     options_key: str
-    by_message: dict[str, list[Finding]] = field(default_factory=dict)
-    others: list[Finding] = field(default_factory=list)  # services, channels, flows, model
+    by_message: dict[str, list[_Keyed]] = field(default_factory=dict)
+    others: list[_Keyed] = field(default_factory=list)  # services, channels, flows, model
 
 
 def _group_messages(model: Model) -> dict[str, tuple[Message, ...]]:
@@ -164,8 +174,8 @@ class Linter:
         """Return the sorted findings of ``model``, re-running rules only where needed."""
         config = model.lint if config is None else config
         settings = rule_settings(self.rules, config)
-        dirty = self._dirty_messages(model)
         messages = _group_messages(model)
+        dirty = self._dirty_messages(model, messages)
         if dirty is None:
             self.last_run = "full"
             self._cache = {}
@@ -174,7 +184,7 @@ class Linter:
         self.last_dirty = frozenset(dirty or ())
         unchanged = dirty is not None and not dirty and self._same_neighbourhood(model)
         sub_model: Model | None = None
-        collected: list[Finding] = []
+        collected: list[_Keyed] = []
         new_cache: dict[str, _RuleCache] = {}
         for rule_id, (_override, options) in settings.items():
             info = self.rules[rule_id]
@@ -186,8 +196,7 @@ class Linter:
                 entry = self._full_entry(info, model, options, key)
             else:
                 if sub_model is None:
-                    keep = tuple(m for m in model.messages if m.name in dirty)
-                    sub_model = dataclasses.replace(model, messages=keep)
+                    sub_model = _sub_model(model, dirty)
                 entry = self._partial_entry(info, sub_model, options, key, cached, dirty, messages)
             new_cache[rule_id] = entry
             for found in entry.by_message.values():
@@ -196,16 +205,18 @@ class Linter:
         self._cache = new_cache
         self._model = model
         self._messages = messages
-        return _apply_severity(collected, config.severities)
+        collected = _apply_severity(collected, config.severities)
+        collected.sort(key=_first)
+        return [f for _, f in collected]
 
     # ---- internals ---------------------------------------------------------------------------
     def _full_entry(self, info: RuleInfo, model: Model, options: Mapping[str, Any], key: str) -> _RuleCache:
         entry = _RuleCache(options_key=key)
         for f in _run_rule(info, model, options, self.strict):
             if f.collection == "messages":
-                entry.by_message.setdefault(f.element, []).append(f)
+                entry.by_message.setdefault(f.element, []).append((sort_key(f), f))
             else:
-                entry.others.append(f)
+                entry.others.append((sort_key(f), f))
         return entry
 
     def _partial_entry(
@@ -228,9 +239,9 @@ class Linter:
                 # Only the dirty messages were in the sub-model; a finding about another
                 # message (reached through a relation) is the cached one's business.
                 if f.element in dirty:
-                    entry.by_message.setdefault(f.element, []).append(f)
+                    entry.by_message.setdefault(f.element, []).append((sort_key(f), f))
             else:
-                entry.others.append(f)
+                entry.others.append((sort_key(f), f))
         return entry
 
     def _same_neighbourhood(self, model: Model) -> bool:
@@ -242,14 +253,15 @@ class Linter:
             and (old.relations is model.relations or old.relations == model.relations)
         )
 
-    def _dirty_messages(self, model: Model) -> frozenset[str] | None:
+    def _dirty_messages(
+        self, model: Model, new_groups: Mapping[str, tuple[Message, ...]]
+    ) -> frozenset[str] | None:
         """Names of messages whose findings may have changed, or None for "re-run everything"."""
         old = self._model
         if old is None or _context(old) != _context(model):
             return None
         dirty: set[str] = set()
         if old.messages is not model.messages:
-            new_groups = _group_messages(model)
             for name, group in new_groups.items():
                 before = self._messages.get(name)
                 if before is None or not (before is group or before == group):
@@ -268,6 +280,20 @@ class Linter:
             for m in (old, model):
                 dirty.update(_messages_touching(m, attr, names))
         return frozenset(dirty)
+
+
+# Indexes of a Model (cached properties) that do not depend on its messages: a sub-model that
+# keeps every relation, service and channel can share them instead of rebuilding them.
+_SHARED_INDEXES = ("_by_message", "_by_service", "services_by_name", "channels_by_name")
+
+
+def _sub_model(model: Model, keep: frozenset[str]) -> Model:
+    """``model`` restricted to the messages named in ``keep`` (everything else kept)."""
+    sub = dataclasses.replace(model, messages=tuple(m for m in model.messages if m.name in keep))
+    for name in _SHARED_INDEXES:
+        if name in model.__dict__:  # already computed by functools.cached_property: share it
+            sub.__dict__[name] = model.__dict__[name]
+    return sub
 
 
 def _messages_touching(model: Model, attr: str, names: set[str]) -> set[str]:

@@ -3,10 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from designer.core.formats import asyncapi
-from designer.core.formats.errors import FormatError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

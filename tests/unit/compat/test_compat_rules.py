@@ -20,7 +20,7 @@ def obj(props: dict[str, Any], required: tuple[str, ...] = (), ap: Any = None) -
 
 
 S = {"type": "string"}
-I = {"type": "integer"}  # noqa: E741
+I = {"type": "integer"}
 N = {"type": "number"}
 
 # (rule, old, new, kind expected, path expected, breaks BACKWARD, breaks FORWARD)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -97,3 +98,12 @@ def test_it_records_the_location_of_every_element(shop: Model) -> None:
         for name in names:
             assert shop.location(f"{kind}/{name}") is not None, f"{kind}/{name}"
     assert shop.location("messages/OrderPlaced/schema") is not None
+
+
+def test_every_yaml_example_in_the_format_docs_loads() -> None:
+    doc = (SHOP.parents[3] / "docs" / "model-format.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", doc, flags=re.DOTALL)
+    assert len(blocks) >= 2
+    for block in blocks:
+        model = native.load(block)
+        assert model.messages, block

@@ -61,7 +61,7 @@ def test_it_writes_a_released_version_in_full() -> None:
 
 def test_it_leaves_out_default_values() -> None:
     text = native.dump(Model(services=(Service(name="a"),), messages=(Message(name="M"),)))
-    assert text == "version: 1\nservices:\n  - name: a\nmessages:\n  - name: M\n"
+    assert text == "version: 1\nservices:\n- name: a\nmessages:\n- name: M\n"
 
 
 def test_it_writes_unicode_as_is_and_multiline_text_as_a_block() -> None:

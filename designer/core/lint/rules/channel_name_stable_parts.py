@@ -31,10 +31,12 @@ Passes:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from designer.core.lint.finding import Finding
 from designer.core.model import Model
+from designer.core.naming import split_identifier
 
 ID = "channel-name-stable-parts"
 DEFAULT_SEVERITY = "info"
@@ -48,21 +50,34 @@ OPTIONS: dict[str, Any] = {
 SERVICE_MARKERS = frozenset({"service", "svc", "api", "app", "srv", "server", "worker"})
 
 
-def _words(name: str) -> list[str]:
-    from designer.core.naming import split_identifier
-    return [w.lower() for w in split_identifier(name)]
+@lru_cache(maxsize=65536)
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in split_identifier(name))
 
 
-def _contains(haystack: list[str], needle: list[str]) -> bool:
-    n = len(needle)
-    return n > 0 and any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+def _index(names: list[tuple[str, tuple[str, ...]]]) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """Word sequences keyed by their first word, so each channel word looks up only candidates."""
+    out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for label, words in names:
+        if words:
+            out.setdefault(words[0], []).append((label, words))
+    return out
+
+
+def _found_in(words: tuple[str, ...], index: dict[str, list[tuple[str, tuple[str, ...]]]]) -> list[str]:
+    hits: dict[str, None] = {}
+    for i, w in enumerate(words):
+        for label, seq in index.get(w, ()):
+            if words[i:i + len(seq)] == seq:
+                hits[label] = None
+    return list(hits)
 
 
 def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Flag channel names that embed environment, service or team names."""
     envs = {str(e).lower() for e in options.get("environments", OPTIONS["environments"])}
     ignore = {str(e).lower() for e in options.get("ignore", [])}
-    services = []
+    services: list[tuple[str, tuple[str, ...]]] = []
     for s in model.services:
         words = _words(s.name)
         if s.name.lower() in ignore:
@@ -71,13 +86,14 @@ def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
             services.append((s.name, words))
     owners = {o for o in (s.owner for s in model.services) if o} | {
         o for o in (c.owner for c in model.channels) if o}
-    teams = [(o, _words(o)) for o in sorted(owners) if o.lower() not in ignore and _words(o)]
+    teams = [(o, _words(o)) for o in sorted(owners) if o.lower() not in ignore]
+    service_index, team_index = _index(services), _index(teams)
     for channel in model.channels:
         words = _words(channel.name)
         found: list[str] = []
         found += [f"environment {w!r}" for w in dict.fromkeys(words) if w in envs and w not in ignore]
-        found += [f"service {name!r}" for name, sw in services if _contains(words, sw)]
-        found += [f"team {name!r}" for name, tw in teams if _contains(words, tw)]
+        found += [f"service {name!r}" for name in _found_in(words, service_index)]
+        found += [f"team {name!r}" for name in _found_in(words, team_index)]
         if found:
             yield Finding(
                 ID, DEFAULT_SEVERITY, "channel", channel.name,

@@ -36,7 +36,7 @@ Passes:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from designer.core.lint.finding import Finding, Fix
@@ -56,7 +56,8 @@ MAX_DEPTH = 12
 # is kept alongside so an id is never reused): a re-lint re-walks only changed messages.
 # Bounded so a long-lived linter does not grow without limit.
 _MEMO_LIMIT = 100_000
-_memo: dict[int, tuple[Message, list[tuple[str, str, str]]]] = {}
+_SEP = "\0"  # joins a kind and a name into one hashable key; cannot occur in a kind
+_memo: dict[int, tuple[Message, list[tuple[str, str, str]], frozenset[str]]] = {}
 
 
 def _walk(schema: Any, path: str, out: list[tuple[str, str, str]], depth: int) -> None:
@@ -85,64 +86,94 @@ def _walk(schema: Any, path: str, out: list[tuple[str, str, str]], depth: int) -
                 _walk(sub, f"{path}.{key}.{name}", out, depth + 1)
 
 
-def schema_names(message: Message) -> list[tuple[str, str, str]]:
-    """(kind, name, path) of every property name and string enum value in the latest schema."""
+def _schema_entry(message: Message) -> tuple[list[tuple[str, str, str]], frozenset[str]]:
     hit = _memo.get(id(message))
     if hit is not None and hit[0] is message:
-        return hit[1]
+        return hit[1], hit[2]
     out: list[tuple[str, str, str]] = []
     _walk(message.schema, "schema", out, 0)
+    keys = frozenset(kind + _SEP + name for kind, name, _ in out)
     if len(_memo) >= _MEMO_LIMIT:
         _memo.clear()
-    _memo[id(message)] = (message, out)
-    return out
+    _memo[id(message)] = (message, out, keys)
+    return out, keys
 
 
-def dominant(names: list[str]) -> str | None:
+def schema_names(message: Message) -> list[tuple[str, str, str]]:
+    """(kind, name, path) of every property name and string enum value in the latest schema."""
+    return _schema_entry(message)[0]
+
+
+def dominant(names: Iterable[str]) -> str | None:
     """The style most names fit (ties: CASING_STYLES order), or None if none fits any."""
     counts: Counter[str] = Counter()
-    for name in names:
-        counts.update(casing_styles(name))
+    # Count the (few) distinct style sets first: one C-level pass instead of one update a name.
+    for styles, n in Counter(casing_styles(name) for name in names).items():
+        for style in styles:
+            counts[style] += n
     if not counts:
         return None
     return max(CASING_STYLES, key=lambda s: (counts[s], -CASING_STYLES.index(s)))
 
 
+def _flag(kind: str, name: str, style: str, element_kind: str, element: str, path: str) -> Finding:
+    words = split_identifier(name)
+    better = render(words, style) if words else None
+    label = {"messages": "Message name", "channels": "Channel name",
+             "properties": "Property", "enums": "Enum value"}[kind]
+    text = f"{label} {name!r} is not in {style} like the other {kind}"
+    fix = None
+    if better and better != name:
+        text += f"; write it {better!r}."
+        if kind in ("messages", "channels"):
+            fix = Fix("rename", "name", better, f"Rename to {better}")
+    else:
+        text += "."
+    return Finding(ID, DEFAULT_SEVERITY, element_kind, element, text, fix, path)
+
+
+def _style_of(kind: str, names: set[str], fixed: Mapping[str, str]) -> str | None:
+    if len(names) < 2 and kind not in fixed:
+        return None
+    style = fixed.get(kind) or dominant(names)
+    return style if style in CASING_STYLES else None
+
+
 def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Flag names whose casing differs from the style of the rest of their kind."""
     fixed: Mapping[str, str] = options.get("styles") or {}
-    # kind of name -> (name, element kind, element name, path)
-    groups: dict[str, list[tuple[str, str, str, str]]] = {
-        "messages": [(m.name, m.kind, m.name, "name") for m in model.messages],
-        "channels": [(c.name, "channel", c.name, "name") for c in model.channels],
-        "properties": [],
-        "enums": [],
-    }
-    for message in model.messages:
-        for kind, name, path in schema_names(message):
-            groups[kind].append((name, message.kind, message.name, path))
-    for kind, entries in groups.items():
-        distinct = list(dict.fromkeys(e[0] for e in entries))
-        if len(distinct) < 2 and kind not in fixed:
+    # Distinct names per kind first (a few hundred even in big models), then only the elements
+    # that use an off-style name are visited again: this rule runs on every re-lint.
+    entries = [(m, *_schema_entry(m)) for m in model.messages]
+    all_keys: frozenset[str] = frozenset().union(*(keys for _, _, keys in entries))
+    schema_distinct: dict[str, set[str]] = {"properties": set(), "enums": set()}
+    for key in all_keys:
+        kind, name = key.split(_SEP, 1)
+        schema_distinct[kind].add(name)
+    for kind, elements in (("messages", [(m.name, m.kind, m.name) for m in model.messages]),
+                           ("channels", [(c.name, "channel", c.name) for c in model.channels])):
+        style = _style_of(kind, {e[0] for e in elements}, fixed)
+        if style is None:
             continue
-        style = fixed.get(kind) or dominant(distinct)
-        if style is None or style not in CASING_STYLES:
+        for name, element_kind, element in elements:
+            if style not in casing_styles(name):
+                yield _flag(kind, name, style, element_kind, element, "name")
+    bad: dict[str, str] = {}  # off-style schema name -> the style it should have
+    for kind in ("properties", "enums"):
+        style = _style_of(kind, schema_distinct[kind], fixed)
+        if style is not None:
+            bad.update({(kind + _SEP + n): style for n in schema_distinct[kind]
+                        if style not in casing_styles(n)})
+    if not bad:
+        return
+    bad_keys = bad.keys()
+    for message, names, keys in entries:
+        if keys.isdisjoint(bad_keys):
             continue
-        seen: set[tuple[str, str, str]] = set()
-        for name, element_kind, element, path in entries:
-            if style in casing_styles(name) or (element, path, name) in seen:
+        seen: set[tuple[str, str]] = set()
+        for kind, name, path in names:
+            style = bad.get(kind + _SEP + name)
+            if style is None or (path, name) in seen:
                 continue
-            seen.add((element, path, name))
-            words = split_identifier(name)
-            better = render(words, style) if words else None
-            label = {"messages": "Message name", "channels": "Channel name",
-                     "properties": "Property", "enums": "Enum value"}[kind]
-            text = f"{label} {name!r} is not in {style} like the other {kind}"
-            fix = None
-            if better and better != name:
-                text += f"; write it {better!r}."
-                if kind in ("messages", "channels"):
-                    fix = Fix("rename", "name", better, f"Rename to {better}")
-            else:
-                text += "."
-            yield Finding(ID, DEFAULT_SEVERITY, element_kind, element, text, fix, path)
+            seen.add((path, name))
+            yield _flag(kind, name, style, message.kind, message.name, path)
