@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere without install
 
-from designer.core.model import Channel, Envelope, Message, Model, Relation, Service, Version  # noqa: E402
+from designer.core.model import Channel, Envelope, Message, Model, Relation, Service, Version
 
 RULES = [
     "envelope_required_attributes", "envelope_attribute_name_format", "event_id_stable", "event_time_format",

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "template_partials",
     "channels",
     "designer.catalog",
+    "designer.lintreview",
     "designer.traffic",
 ]
 

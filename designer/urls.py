@@ -15,7 +15,7 @@ urlpatterns = [
 # Feature routes (lint review, diagrams, code generation, schema evolution, live traffic).
 # Each module is optional so a feature can be developed without touching this file.
 for _module in (
-    "designer.catalog.urls_lint",
+    "designer.lintreview.urls",
     "designer.catalog.urls_diagram",
     "designer.catalog.urls_codegen",
     "designer.catalog.urls_evolution",

@@ -11,7 +11,7 @@ from typing import Any
 
 from designer.core.lint.finding import SEVERITY_RANK, Finding
 
-from .models import MessageVersion, Team
+from .models import Team
 from .selectors import team_model
 
 
@@ -94,21 +94,3 @@ def name_hints(name: str, kind: str) -> list[dict[str, str]]:
     if suggestion:
         msg += f" — {suggestion}?"
     return [{"message": msg, "suggestion": suggestion}]
-
-
-def release_problems(version: MessageVersion) -> list[str]:
-    """Why releasing ``version`` breaks compatibility with earlier versions (empty when fine)."""
-    try:
-        from designer.core import compat
-    except ImportError:  # pragma: no cover
-        return []
-    message = version.message
-    team = message.team
-    mode = version.compat or (team.default_compat or {}).get(message.kind) or (
-        "FORWARD" if message.kind == "event" else "BACKWARD")
-    earlier = list(message.versions.filter(position__lt=version.position, status__in=["released", "deprecated"])
-                   .order_by("position").values_list("schema", flat=True))
-    if not earlier or mode == "NONE":
-        return []
-    result = compat.check_history([*earlier, version.schema], mode)
-    return [f"{b.path or 'schema'}: {b.why} Fix: {b.fix}" for b in result.breaks]

@@ -205,6 +205,7 @@ _TITLE_ATTR = f"{{{XLINK_NS}}}title"
 _SAFE_STYLE = re.compile(r"^(\s*[a-z-]+\s*:\s*[#\w.,%\s-]*;?)*\s*$")
 _URL_REF = re.compile(r"url\(\s*(?!#)", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_BARE_AMP = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 
 
@@ -288,6 +289,9 @@ def sanitize_svg(svg: bytes) -> str:
     """
     if re.search(rb"<!ENTITY", svg, re.IGNORECASE):
         raise ValueError("refusing an SVG that declares XML entities")
+    # graphviz 2.43 writes URLs without escaping "&" (the DOT builder percent-encodes every
+    # other XML-special character); escape the bare ones so the document parses.
+    svg = _BARE_AMP.sub(b"&amp;", svg)
     try:
         root = ET.fromstring(svg)
     except ET.ParseError as exc:

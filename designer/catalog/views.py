@@ -392,12 +392,12 @@ def version_status(request: HttpRequest, pk: int, vid: int) -> HttpResponse:
     msg = _element(request, "messages", pk)
     version = get_object_or_404(MessageVersion, pk=vid, message=msg)
     status = request.POST.get("status", "")
-    from . import linting
+    from . import evolution
 
     try:
         svc.version_set_status(team=request.team, user=request.user, version=version, status=status,
                                override_reason=request.POST.get("override_reason", ""),
-                               compat_check=linting.release_problems)
+                               compat_check=evolution.release_problems)
     except svc.ValidationFailed as exc:
         ctx = _detail_context(request, "messages", msg)
         ctx["release_problems"] = exc.errors.get("compat") or [str(exc)]
@@ -619,7 +619,7 @@ def export_model(request: HttpRequest) -> HttpResponse:
             from designer.core.formats import asyncapi
         except ImportError:
             raise Http404("AsyncAPI export is not available.") from None
-        text = asyncapi.dump_text(model)
+        text = asyncapi.dump_yaml(model, service=request.GET.get("service") or None, flow=request.GET.get("flow") or None)
         name, ctype = f"{request.team.slug}.asyncapi.yaml", "application/yaml"
     else:
         text = native.dump(model)

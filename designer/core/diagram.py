@@ -130,13 +130,38 @@ def dot_string(text: str, limit: int = 10_000) -> str:
 
 
 def html_text(text: str, limit: int = 10_000) -> str:
-    """``text`` for the inside of a graphviz HTML-like label (content or attribute value).
+    """``text`` for the content of a graphviz HTML-like label (a table cell).
 
     Graphviz applies its backslash escapes there too, so backslashes are doubled before the
     XML escaping of ``& < > " '``; newlines become ``<BR/>``.
     """
     text = _clean(text, limit).replace("\\", "\\\\")
     return html.escape(text, quote=True).replace("\n", "<BR/>")
+
+
+def html_attr(text: str, limit: int = 10_000) -> str:
+    """``text`` for an attribute value in a graphviz HTML-like label (``HREF``, ``TOOLTIP``).
+
+    Like ``html_text`` but a newline becomes the character reference ``&#10;``: ``<BR/>`` is
+    markup and would make the label ill-formed inside an attribute.
+    """
+    text = _clean(text, limit).replace("\\", "\\\\")
+    return html.escape(text, quote=True).replace("\n", "&#10;")
+
+
+# RFC 3986 unreserved and reserved characters minus the apostrophe: everything else (spaces,
+# quotes, < >, backslashes, non-ASCII) is percent-encoded, because graphviz 2.43 copies URLs
+# into the SVG without XML-escaping them.
+_URL_SAFE = "-._~:/?#[]@!$&()*+,;=%"
+
+
+def safe_url(url: str) -> str:
+    """``url`` with every character that is not plain URL syntax percent-encoded.
+
+    Already-encoded sequences and ``&`` are kept (``&`` separates query parameters); graphviz
+    leaves ``&`` bare in the SVG, which ``sanitize_svg`` repairs.
+    """
+    return quote(_clean(url, 4_000), safe=_URL_SAFE)
 
 
 # ---- ids and keys -----------------------------------------------------------------------------
@@ -360,7 +385,7 @@ class _Node:
 
 def _node_dot(n: _Node, o: DiagramOptions) -> str:
     nid = node_id(n.key)
-    url = element_url(n.key, o.link_base)
+    url = safe_url(element_url(n.key, o.link_base))
     tooltip = n.tooltip or n.label
     badge = o.findings.get(n.key)
     attrs = [f'id="{nid}"', f"shape={n.shape}", f'fillcolor="{n.fill}"']
@@ -372,16 +397,17 @@ def _node_dot(n: _Node, o: DiagramOptions) -> str:
         # The node's own URL would wrap the badge's link in a second <a>; nested links are
         # invalid, so the name cell and the badge cell each carry their own link instead.
         severity, count, link = badge
+        link = safe_url(link)
         colour = SEVERITY_COLOURS.get(severity, SEVERITY_COLOURS["hint"])
         noun = "finding" if count == 1 else "findings"
         attrs.append(f'color="{colour}"')
         attrs.append("penwidth=2")
         attrs.append(
             'label=<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>'
-            f'<TD BGCOLOR="{n.fill}" HREF="{html_text(url)}" TOOLTIP="{html_text(tooltip, TOOLTIP_MAX)}"'
+            f'<TD BGCOLOR="{n.fill}" HREF="{html_attr(url)}" TOOLTIP="{html_attr(tooltip, TOOLTIP_MAX)}"'
             f' ID="{nid}-label">{html_text(n.label, LABEL_MAX * 2)}</TD>'
-            f'<TD BGCOLOR="{colour}" HREF="{html_text(link)}"'
-            f' TOOLTIP="{html_text(f"{count} lint {noun}, worst: {severity}")}"'
+            f'<TD BGCOLOR="{colour}" HREF="{html_attr(link)}"'
+            f' TOOLTIP="{html_attr(f"{count} lint {noun}, worst: {severity}")}"'
             f' ID="badge-{nid}"><FONT COLOR="white" POINT-SIZE="9">{int(count)}</FONT></TD>'
             "</TR></TABLE>>"
         )

@@ -1,7 +1,7 @@
 """The official AsyncAPI parser accepts every export: the demo shop and each imported fixture.
 
 The validator is @asyncapi/parser (the library behind `asyncapi validate`), installed with
-`npm install --prefix .tools/asyncapi @asyncapi/parser@3.6.6` and run by asyncapi_validate.cjs.
+`make test installs it from tools/package.json` and run by asyncapi_validate.cjs.
 Missing tool: the test is skipped on a developer machine and FAILS when CI=true.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from designer.core.formats import asyncapi, native
 
 ROOT = Path(__file__).resolve().parents[2]
-PARSER_DIR = ROOT / ".tools" / "asyncapi" / "node_modules"
+PARSER_DIR = ROOT / ".tools" / "node_modules"
 SCRIPT = Path(__file__).with_name("asyncapi_validate.cjs")
 FIXTURES = sorted((ROOT / "tests" / "unit" / "asyncapi" / "fixtures").glob("*.yaml"))
 
@@ -29,7 +29,7 @@ def _require_tool() -> str:
     if node is None:
         missing.append("node (apt-get install -y nodejs)")
     if not (PARSER_DIR / "@asyncapi" / "parser").is_dir():
-        missing.append("@asyncapi/parser (npm install --prefix .tools/asyncapi @asyncapi/parser@3.6.6)")
+        missing.append("@asyncapi/parser (make test installs it from tools/package.json)")
     if missing:
         message = "AsyncAPI validator missing: " + ", ".join(missing)
         if os.environ.get("CI", "").lower() == "true":

@@ -6,7 +6,7 @@ revision. One package per target language; what they share lives in ``common``.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from designer.core.codegen import common
 from designer.core.model import Model

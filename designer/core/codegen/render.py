@@ -1,13 +1,13 @@
 """Jinja2 environments for the generators: one per language, templates beside the generator."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 
-@lru_cache(maxsize=None)
+@cache
 def environment(language_dir: str) -> Environment:
     """The (cached) environment loading ``<language_dir>/templates``.
 

@@ -776,7 +776,7 @@ class _Dumper(_BaseDumper):
 _ODD_BREAKS = frozenset("\r\x85\u2028\u2029")
 
 
-def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+def _represent_str(dumper: _Dumper, data: str) -> yaml.ScalarNode:
     # Multi-line text reads best as a literal block; the emitter falls back to quotes when a
     # block cannot hold the string exactly (e.g. trailing spaces).
     style: str | None = None

@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,8 +137,18 @@ _Keyed = tuple[tuple[int, str, str, str, str], Finding]  # (sort key, finding): 
 @dataclass
 class _RuleCache:
     options_key: str
-    by_message: dict[str, list[_Keyed]] = field(default_factory=dict)
-    others: list[_Keyed] = field(default_factory=list)  # services, channels, flows, model
+    crashed: bool = False  # the rule raised: re-run it on the whole model next time
+    # Findings by the key of the element they are about ("messages/A", "services/s", "model").
+    by_key: dict[str, list[_Keyed]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Dirty:
+    """What a change can affect: the messages to re-run and the finding keys to replace."""
+
+    messages: frozenset[str]  # messages in the sub-model
+    keys: frozenset[str]  # element keys whose cached findings are replaced by the re-run's
+    changed: frozenset[str]  # messages that changed themselves or lost/gained a neighbour
 
 
 def _group_messages(model: Model) -> dict[str, tuple[Message, ...]]:
@@ -152,11 +163,33 @@ def _context(model: Model) -> tuple[Any, ...]:
     return (model.name, model.description, model.envelope, dict(model.default_compat))
 
 
+def _same(a: Any, b: Any) -> bool:
+    return a is b or a == b
+
+
+def _changed_names(old: tuple[Any, ...], new: tuple[Any, ...]) -> set[str]:
+    """Names of services/channels/flows added, removed or changed between two tuples."""
+    if _same(old, new):
+        return set()
+    before: dict[str, list[Any]] = {}
+    after: dict[str, list[Any]] = {}
+    for x in old:
+        before.setdefault(x.name, []).append(x)
+    for x in new:
+        after.setdefault(x.name, []).append(x)
+    return {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
+
+
 class Linter:
     """A linter that remembers its last run and re-lints only what a change can affect.
 
-    Not thread-safe: use one ``Linter`` per team/worker. ``lint`` always returns exactly what
-    ``engine.lint`` would return for the same snapshot.
+    Element-scope rules promise that a finding about an element depends only on that element
+    and its direct neighbours. So when messages change, the linter re-runs them on a sub-model
+    holding the changed messages, plus every message of the services, channels and flows that
+    touch them (so findings about those services, channels and flows are complete), with all
+    services, channels, relations and flows. Findings about exactly those elements are
+    replaced; the rest come from the cache. Not thread-safe: one ``Linter`` per team/worker.
+    ``lint`` returns exactly what ``engine.lint`` returns for the same snapshot.
     """
 
     def __init__(self, rules: Mapping[str, RuleInfo] | None = None, *, strict: bool = False) -> None:
@@ -166,23 +199,25 @@ class Linter:
         self._model: Model | None = None
         self._messages: dict[str, tuple[Message, ...]] = {}
         self._cache: dict[str, _RuleCache] = {}
-        # What the last run re-ran: "full", "incremental" or "cached" (for tests and benches).
+        # What the last run did: "full", "incremental" or "cached", and which messages had
+        # changed (for tests, benches and the UI's "re-checked N elements").
         self.last_run: str = ""
         self.last_dirty: frozenset[str] = frozenset()
+        self.last_rerun: frozenset[str] = frozenset()
 
     def lint(self, model: Model, config: LintConfig | None = None) -> list[Finding]:
         """Return the sorted findings of ``model``, re-running rules only where needed."""
         config = model.lint if config is None else config
         settings = rule_settings(self.rules, config)
         messages = _group_messages(model)
-        dirty = self._dirty_messages(model, messages)
+        dirty = self._dirty(model, messages)
         if dirty is None:
             self.last_run = "full"
             self._cache = {}
         else:
-            self.last_run = "incremental" if dirty else "cached"
-        self.last_dirty = frozenset(dirty or ())
-        unchanged = dirty is not None and not dirty and self._same_neighbourhood(model)
+            self.last_run = "incremental" if dirty.keys else "cached"
+        self.last_dirty = dirty.changed if dirty else frozenset()
+        self.last_rerun = dirty.messages if dirty else frozenset()
         sub_model: Model | None = None
         collected: list[_Keyed] = []
         new_cache: dict[str, _RuleCache] = {}
@@ -190,18 +225,19 @@ class Linter:
             info = self.rules[rule_id]
             key = _options_key(options)
             cached = self._cache.get(rule_id)
-            if cached is not None and cached.options_key == key and unchanged:
-                entry = cached
-            elif cached is None or cached.options_key != key or dirty is None or info.needs_whole_model:
+            if cached is None or cached.options_key != key or dirty is None or cached.crashed:
+                entry = self._full_entry(info, model, options, key)
+            elif not dirty.keys:
+                entry = cached  # nothing changed at all
+            elif info.needs_whole_model:
                 entry = self._full_entry(info, model, options, key)
             else:
                 if sub_model is None:
-                    sub_model = _sub_model(model, dirty)
-                entry = self._partial_entry(info, sub_model, options, key, cached, dirty, messages)
+                    sub_model = _sub_model(model, dirty.messages)
+                entry = self._partial_entry(info, sub_model, options, key, cached, dirty)
             new_cache[rule_id] = entry
-            for found in entry.by_message.values():
+            for found in entry.by_key.values():
                 collected.extend(found)
-            collected.extend(entry.others)
         self._cache = new_cache
         self._model = model
         self._messages = messages
@@ -213,73 +249,70 @@ class Linter:
     def _full_entry(self, info: RuleInfo, model: Model, options: Mapping[str, Any], key: str) -> _RuleCache:
         entry = _RuleCache(options_key=key)
         for f in _run_rule(info, model, options, self.strict):
-            if f.collection == "messages":
-                entry.by_message.setdefault(f.element, []).append((sort_key(f), f))
-            else:
-                entry.others.append((sort_key(f), f))
+            entry.crashed = entry.crashed or f.rule == INTERNAL_ERROR_RULE
+            entry.by_key.setdefault(f.key, []).append((sort_key(f), f))
         return entry
 
     def _partial_entry(
-        self,
-        info: RuleInfo,
-        sub_model: Model,
-        options: Mapping[str, Any],
-        key: str,
-        cached: _RuleCache,
-        dirty: frozenset[str],
-        messages: Mapping[str, tuple[Message, ...]],
+        self, info: RuleInfo, sub_model: Model, options: Mapping[str, Any], key: str,
+        cached: _RuleCache, dirty: _Dirty,
     ) -> _RuleCache:
         entry = _RuleCache(options_key=key)
-        entry.by_message = {
-            name: found for name, found in cached.by_message.items()
-            if name not in dirty and name in messages
-        }
+        entry.by_key = {k: found for k, found in cached.by_key.items() if k not in dirty.keys}
         for f in _run_rule(info, sub_model, options, self.strict):
-            if f.collection == "messages":
-                # Only the dirty messages were in the sub-model; a finding about another
-                # message (reached through a relation) is the cached one's business.
-                if f.element in dirty:
-                    entry.by_message.setdefault(f.element, []).append((sort_key(f), f))
-            else:
-                entry.others.append((sort_key(f), f))
+            k = f.key
+            entry.crashed = entry.crashed or f.rule == INTERNAL_ERROR_RULE
+            if k in dirty.keys or f.rule == INTERNAL_ERROR_RULE:
+                entry.by_key.setdefault(k, []).append((sort_key(f), f))
+            # Any other finding concerns an element outside the closure (seen partially in the
+            # sub-model): its cached finding from a complete run stands.
         return entry
 
-    def _same_neighbourhood(self, model: Model) -> bool:
-        old = self._model
-        return old is not None and (
-            (old.services is model.services or old.services == model.services)
-            and (old.channels is model.channels or old.channels == model.channels)
-            and (old.flows is model.flows or old.flows == model.flows)
-            and (old.relations is model.relations or old.relations == model.relations)
-        )
-
-    def _dirty_messages(
-        self, model: Model, new_groups: Mapping[str, tuple[Message, ...]]
-    ) -> frozenset[str] | None:
-        """Names of messages whose findings may have changed, or None for "re-run everything"."""
+    def _dirty(self, model: Model, groups: Mapping[str, tuple[Message, ...]]) -> _Dirty | None:
+        """What the change from the last snapshot can affect, or None for "re-run everything"."""
         old = self._model
         if old is None or _context(old) != _context(model):
             return None
-        dirty: set[str] = set()
+        changed: set[str] = set()
         if old.messages is not model.messages:
-            for name, group in new_groups.items():
-                before = self._messages.get(name)
-                if before is None or not (before is group or before == group):
-                    dirty.add(name)
-            dirty.update(name for name in self._messages if name not in new_groups)
-        if not (old.relations is model.relations or old.relations == model.relations):
-            changed = set(old.relations).symmetric_difference(model.relations)
-            dirty.update(r.message for r in changed)
-        for attr in ("services", "channels", "flows"):
-            before_items = {x.name: x for x in getattr(old, attr)}
-            after_items = {x.name: x for x in getattr(model, attr)}
-            if before_items == after_items:
-                continue
-            names = {n for n in before_items.keys() | after_items.keys()
-                     if before_items.get(n) != after_items.get(n)}
-            for m in (old, model):
-                dirty.update(_messages_touching(m, attr, names))
-        return frozenset(dirty)
+            for name, group in groups.items():
+                if not _same(self._messages.get(name), group):
+                    changed.add(name)
+            changed.update(name for name in self._messages if name not in groups)
+        if not _same(old.relations, model.relations):
+            # Counted, not a set: a duplicated relation is a change rules can see.
+            before, after = Counter(old.relations), Counter(model.relations)
+            changed.update(r.message for r in before.keys() | after.keys() if before[r] != after[r])
+        services = _changed_names(old.services, model.services)
+        channels = _changed_names(old.channels, model.channels)
+        flows = _changed_names(old.flows, model.flows)
+        if not (changed or services or channels or flows):
+            return _Dirty(frozenset(), frozenset(), frozenset())
+        for m in (old, model):
+            changed.update(_messages_touching(m, "services", services))
+            changed.update(_messages_touching(m, "channels", channels))
+            changed.update(_messages_touching(m, "flows", flows))
+        # The neighbours of the changed messages: their findings may mention them.
+        for m in (old, model):
+            for name in changed:
+                for r in m.producers(name) + m.consumers(name):
+                    services.add(r.service)
+                    if r.channel:
+                        channels.add(r.channel)
+                msg = m.messages_by_name.get(name)
+                if msg is not None and msg.channel:
+                    channels.add(msg.channel)
+            flows.update(f.name for f in m.flows if any(s.message in changed for s in f.steps))
+        # Everything those neighbours see, so that findings about them are computed completely.
+        rerun = set(changed)
+        rerun.update(_messages_touching(model, "services", services))
+        rerun.update(_messages_touching(model, "channels", channels))
+        rerun.update(_messages_touching(model, "flows", flows))
+        keys = {f"messages/{n}" for n in rerun | changed}
+        keys.update(f"services/{n}" for n in services)
+        keys.update(f"channels/{n}" for n in channels)
+        keys.update(f"flows/{n}" for n in flows)
+        return _Dirty(frozenset(rerun), frozenset(keys), frozenset(changed))
 
 
 # Indexes of a Model (cached properties) that do not depend on its messages: a sub-model that
@@ -298,8 +331,14 @@ def _sub_model(model: Model, keep: frozenset[str]) -> Model:
 
 def _messages_touching(model: Model, attr: str, names: set[str]) -> set[str]:
     """Messages that mention one of the named services, channels or flows."""
+    if not names:
+        return set()
     if attr == "services":
-        return {r.message for r in model.relations if r.service in names}
+        out: set[str] = set()
+        for service in names:
+            out.update(r.message for r in model.produced_by(service))
+            out.update(r.message for r in model.consumed_by(service))
+        return out
     if attr == "channels":
         out = {m.name for m in model.messages if m.channel in names}
         out.update(r.message for r in model.relations if r.channel in names)

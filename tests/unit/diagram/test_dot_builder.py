@@ -298,8 +298,15 @@ def test_it_escapes_hostile_text_inside_html_badge_labels() -> None:
     label = nodes[node_id(key)]["label"]
     assert "<script>" not in label
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in label
-    assert 'HREF="/f?a=1&amp;b=&quot;x&quot;&gt;&lt;script&gt;"' in label
+    assert 'HREF="/f?a=1&amp;b=%22x%22%3E%3Cscript%3E"' in label
     assert label.count("<TD") == 2
+
+
+def test_it_percent_encodes_everything_but_url_syntax_in_links() -> None:
+    assert diagram.safe_url('/f?a=1&b="<x>" \\ \'é') == "/f?a=1&b=%22%3Cx%3E%22%20%5C%20%27%C3%A9"
+    assert diagram.safe_url("/already%20encoded#frag") == "/already%20encoded#frag"
+    nodes, _ = draw(shop(), link_base=lambda key: f"/x y/{key}")
+    assert unquote(nodes[SVC["order-service"]]["URL"]) == "/x%20y/services/order-service"
 
 
 def test_it_percent_encodes_names_in_urls() -> None:

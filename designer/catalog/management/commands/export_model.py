@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 raise CommandError("AsyncAPI export is not available in this build") from None
             if opts["service"] and opts["service"] not in model.services_by_name:
                 raise CommandError(f"no service named {opts['service']!r} in team {team.slug}")
-            text = asyncapi.dump_text(model, service=opts["service"] or None)
+            text = asyncapi.dump_yaml(model, service=opts["service"] or None)
         else:
             text = native.dump(model)
         if opts["output"]:

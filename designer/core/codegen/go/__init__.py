@@ -14,8 +14,7 @@ from designer.core.codegen.common import EnumDef, ObjectDef, Scope, TypeRef, c_s
 from designer.core.codegen.render import render
 
 _DIR = str(Path(__file__).parent)
-KEYWORDS = frozenset("""break default func interface select case defer go map struct chan else
-goto package switch const fallthrough if range type continue for import return var""".split())
+KEYWORDS = frozenset(["break", "default", "func", "interface", "select", "case", "defer", "go", "map", "struct", "chan", "else", "goto", "package", "switch", "const", "fallthrough", "if", "range", "type", "continue", "for", "import", "return", "var"])
 # Package names that would shadow an import, or make the package a command.
 PACKAGE_RESERVED = ("main", "json", "time", "errors", "fmt", "context", "sync", "rand", "hex",
                     "testing", "bytes", "strings", "reflect", "crypto")

@@ -17,11 +17,7 @@ from designer.core.codegen.common import EnumDef, ObjectDef, Scope, TypeRef, c_s
 from designer.core.codegen.render import render
 
 _DIR = str(Path(__file__).parent)
-KEYWORDS = frozenset("""abstract assert boolean break byte case catch char class const continue
-default do double else enum extends final finally float for goto if implements import instanceof
-int interface long native new package private protected public return short static strictfp super
-switch synchronized this throw throws transient try void volatile while true false null var
-record yield sealed permits non-sealed when module open exports requires _""".split())
+KEYWORDS = frozenset(["abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const", "continue", "default", "do", "double", "else", "enum", "extends", "final", "finally", "float", "for", "goto", "if", "implements", "import", "instanceof", "int", "interface", "long", "native", "new", "package", "private", "protected", "public", "return", "short", "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try", "void", "volatile", "while", "true", "false", "null", "var", "record", "yield", "sealed", "permits", "non-sealed", "when", "module", "open", "exports", "requires", "_"])
 # java.lang types and our own top-level classes: a nested type with one of these names would
 # shadow it inside Messages.java.
 TYPE_RESERVED = (

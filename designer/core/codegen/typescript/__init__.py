@@ -16,11 +16,7 @@ from designer.core.codegen.common import EnumDef, ObjectDef, Scope, TypeRef, c_s
 from designer.core.codegen.render import render
 
 _DIR = str(Path(__file__).parent)
-KEYWORDS = frozenset("""break case catch class const continue debugger default delete do else enum
-export extends false finally for function if import in instanceof new null return super switch
-this throw true try typeof var void while with implements interface let package private protected
-public static yield any boolean number string symbol never unknown object undefined bigint
-await async type of as from declare namespace module readonly keyof infer is asserts""".split())
+KEYWORDS = frozenset(["break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "implements", "interface", "let", "package", "private", "protected", "public", "static", "yield", "any", "boolean", "number", "string", "symbol", "never", "unknown", "object", "undefined", "bigint", "await", "async", "type", "of", "as", "from", "declare", "namespace", "module", "readonly", "keyof", "infer", "is", "asserts"])
 # Global types and the names our own files export, kept free for them.
 TYPE_RESERVED = ("Array", "ReadonlyArray", "Readonly", "Record", "Partial", "Promise", "Date",
                  "Error", "Object", "String", "Number", "Boolean", "Symbol", "Map", "Set", "JSON",

@@ -6,7 +6,15 @@ from typing import Any
 
 from designer.core.lint.finding import Finding
 from designer.core.model import (
-    Channel, Envelope, Flow, FlowStep, Message, Model, Relation, Service, Version,
+    Channel,
+    Envelope,
+    Flow,
+    FlowStep,
+    Message,
+    Model,
+    Relation,
+    Service,
+    Version,
 )
 
 # Names that break naive code: markup, SQL, unicode, YAML specials, separators, numbers.
@@ -91,5 +99,20 @@ def paths(found: list[Finding]) -> list[str]:
     return [f.path for f in found]
 
 
-__all__ = ["Channel", "Flow", "FlowStep", "Service", "Version", "HOSTILE_NAMES", "obj", "s", "brief",
-           "msg", "rel", "wire", "model", "run", "paths"]
+__all__ = [
+    "HOSTILE_NAMES",
+    "Channel",
+    "Flow",
+    "FlowStep",
+    "Service",
+    "Version",
+    "brief",
+    "model",
+    "msg",
+    "obj",
+    "paths",
+    "rel",
+    "run",
+    "s",
+    "wire",
+]
