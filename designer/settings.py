@@ -123,6 +123,8 @@ INSTALLED_APPS = [
     "channels",
     "designer.catalog",
     "designer.lintreview",
+    "designer.diagrams",
+    "designer.codeweb",
     "designer.traffic",
 ]
 
@@ -240,3 +242,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 CSRF_FAILURE_VIEW = 'designer.catalog.views.csrf_failure'
+
+# Periodic jobs (celery beat): relay any change record left unpublished (the outbox relay's
+# safety net; normal writes publish right after commit).
+CELERY_BEAT_SCHEDULE = {
+    "relay-changes": {"task": "catalog.relay_changes", "schedule": 30.0},
+}

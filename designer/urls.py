@@ -16,8 +16,8 @@ urlpatterns = [
 # Each module is optional so a feature can be developed without touching this file.
 for _module in (
     "designer.lintreview.urls",
-    "designer.catalog.urls_diagram",
-    "designer.catalog.urls_codegen",
+    "designer.diagrams.urls",
+    "designer.codeweb.urls",
     "designer.catalog.urls_evolution",
     "designer.traffic.urls",
 ):

@@ -17,15 +17,30 @@ from .selectors import team_model
 
 @dataclass
 class TeamLint:
+    """The team's findings shaped for templates.
+
+    ``findings`` are the ones to review (waived ones left out; a finding whose waiver lapsed
+    is back in, with the waiver in ``lapsed``); ``all_findings`` is the linter's whole output,
+    the same list ``manage.py lint`` prints for the exported file; ``waived`` pairs each active
+    waiver with the finding it covers (None when the finding is gone).
+    """
+
     findings: list[Finding]
     counts: dict[str, int] = field(default_factory=dict)
     by_element: dict[str, list[Finding]] = field(default_factory=dict)
     badges: dict[str, tuple[str, int]] = field(default_factory=dict)
     url: str = ""
+    all_findings: list[Finding] = field(default_factory=list)
+    waived: list[tuple[Any, Finding | None]] = field(default_factory=list)
+    lapsed: dict[str, Any] = field(default_factory=dict)  # fingerprint -> lapsed waiver
 
     @property
     def total(self) -> int:
         return len(self.findings)
+
+    @property
+    def waived_count(self) -> int:
+        return sum(1 for w, f in self.waived if f is not None and not getattr(w, "lapsed", False))
 
 
 _CACHE: dict[int, tuple[str, TeamLint]] = {}
@@ -51,7 +66,7 @@ def team_findings(team: Team) -> TeamLint | None:
     if hit and hit[0] == model.revision:
         return hit[1]
     findings = engine.lint(model)
-    result = shape(findings)
+    result = _with_waivers(team, model, findings)
     with _LOCK:
         _CACHE[team.pk] = (model.revision, result)
     return result
@@ -68,6 +83,47 @@ def shape(findings: list[Finding]) -> TeamLint:
     for key, items in out.by_element.items():
         worst = min(items, key=lambda f: SEVERITY_RANK.get(f.severity, 9)).severity
         out.badges[key] = (worst, len(items))
+    return out
+
+
+def _with_waivers(team: Team, model: Any, findings: list[Finding]) -> TeamLint:
+    """Leave out findings covered by an active waiver that has not lapsed."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        from designer.lintreview.digest import element_digest
+        from designer.lintreview.models import Waiver
+    except ImportError:  # pragma: no cover - the lint review app is optional
+        return shape(findings)
+    from designer.core.lint.registry import RULES
+
+    waivers = {w.fingerprint: w for w in Waiver.objects.filter(team=team, revoked_at__isnull=True)
+               .select_related("created_by").order_by("created_at")}
+    by_fp = {f.fingerprint: f for f in findings}
+    keep: list[Finding] = []
+    lapsed: dict[str, Any] = {}
+    for f in findings:
+        w = waivers.get(f.fingerprint)
+        if w is None:
+            keep.append(f)
+            continue
+        info = RULES.get(f.rule)
+        digest = element_digest(model, f.key, info.category if info else "")
+        if digest != w.element_digest:
+            w.lapsed = True
+            lapsed[f.fingerprint] = w
+            keep.append(f)
+    out = shape(keep)
+    out.all_findings = list(findings)
+    out.lapsed = lapsed
+    for fp, w in waivers.items():
+        if not getattr(w, "lapsed", False):
+            w.lapsed = False
+        out.waived.append((w, by_fp.get(fp)))
+    try:
+        out.url = reverse("lint_findings", args=[team.slug])
+    except NoReverseMatch:  # pragma: no cover
+        out.url = ""
     return out
 
 

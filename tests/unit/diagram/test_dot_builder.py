@@ -208,8 +208,8 @@ def test_it_clusters_elements_by_owner() -> None:
     dot = build_dot(shop(), DiagramOptions(cluster="owner"))
     parse(dot)
     blocks = re.findall(r'subgraph "(cluster_[^"]+)" \{\n    graph \[[^\n]*label="([^"]*)"[^\n]*\n(.*?)\n  \}',
-                        dot, re.S)
-    members = {label: {m for m in re.findall(r'^\s*"([a-z0-9-]+)" \[', body, re.M)}
+                        dot, re.DOTALL)
+    members = {label: {m for m in re.findall(r'^\s*"([a-z0-9-]+)" \[', body, re.MULTILINE)}
                for _, label, body in blocks}
     assert members == {"finance": {SVC["payment-service"]},
                        "sales": {SVC["order-service"], SVC["shipping-service"]}}
@@ -218,8 +218,8 @@ def test_it_clusters_elements_by_owner() -> None:
 
 def test_it_clusters_messages_and_their_channel_by_channel() -> None:
     dot = build_dot(shop(), DiagramOptions(cluster="channel", show_channels=True))
-    blocks = re.findall(r'label="([^"]*)"[^\n]*\n(.*?)\n  \}', dot, re.S)
-    members = {label: set(re.findall(r'^\s*"([a-z0-9-]+)" \[', body, re.M)) for label, body in blocks}
+    blocks = re.findall(r'label="([^"]*)"[^\n]*\n(.*?)\n  \}', dot, re.DOTALL)
+    members = {label: set(re.findall(r'^\s*"([a-z0-9-]+)" \[', body, re.MULTILINE)) for label, body in blocks}
     assert members["orders"] == {node_id("channels/orders"), MSG["OrderPlaced"], MSG["ShipOrder"]}
     assert members["payments"] == {node_id("channels/payments"), MSG["PaymentTaken"]}
     assert SVC["order-service"] not in set().union(*members.values())
@@ -270,7 +270,7 @@ def test_it_builds_element_urls_from_a_pattern_or_a_callable() -> None:
 # ---- escaping --------------------------------------------------------------------------------
 def test_it_keeps_hostile_names_inside_their_strings() -> None:
     model = hostile()
-    nodes, edges = parse(build_dot(model, DiagramOptions(show_channels=True, cluster="owner")))
+    nodes, _edges = parse(build_dot(model, DiagramOptions(show_channels=True, cluster="owner")))
     # every element is one node statement, nothing else got in
     assert len(nodes) == len(model.services) + len(model.messages) + len(model.channels)
     assert not any("evil" in k for n in nodes.values() for k in n)
