@@ -10,8 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from designer.core.codegen import LANGUAGES, generate  # noqa: E402
-from designer.core.model import Message, Model, Relation, Service, Version  # noqa: E402
+from designer.core.codegen import LANGUAGES, generate
+from designer.core.model import Message, Model, Relation, Service, Version
 
 SERVICES = 20  # messages are spread over this many services, each producing and consuming some
 

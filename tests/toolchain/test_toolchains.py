@@ -45,7 +45,7 @@ def _write(model: Model, lang: str, out: Path) -> list[Path]:
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT,
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False,
                           env={**os.environ, **(env or {})})
     assert proc.returncode == 0, f"{' '.join(cmd)} in {cwd.name}:\n{proc.stdout}\n{proc.stderr}"
 
@@ -67,8 +67,9 @@ def test_generated_typescript_passes_tsc_strict(which: str, tmp_path: Path) -> N
     tsc = _need("tsc (typescript)", str(local) if local.exists() else shutil.which("tsc"))
     if not (TOOLS / "@types" / "node").exists():
         _need("@types/node in .tools", None)
-    (tmp_path / "node_modules").symlink_to(TOOLS)  # @types/node for node:test and node:crypto
-    for project in _write(MODELS[which](), "typescript", tmp_path):
+    # Node resolves node_modules up the tree: @types/node for node:test and node:crypto.
+    (tmp_path / "node_modules").symlink_to(TOOLS)
+    for project in _write(MODELS[which](), "typescript", tmp_path / "src"):
         _run([tsc, "-p", "tsconfig.json", "--strict", "--noEmit"], project)
 
 
@@ -77,7 +78,7 @@ def test_generated_typescript_tests_run_under_node(tmp_path: Path) -> None:
     tsc = _need("tsc (typescript)", str(local) if local.exists() else shutil.which("tsc"))
     node = _need("node", shutil.which("node"))
     (tmp_path / "node_modules").symlink_to(TOOLS)
-    project = _write(shop_model(), "typescript", tmp_path)[0]
+    project = _write(shop_model(), "typescript", tmp_path / "src")[0]
     _run([tsc, "-p", "tsconfig.json"], project)
     _run([node, "--test", "dist/test/"], project)
 

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from designer.core.model import JSON, Message, Model, Service
@@ -56,6 +57,11 @@ def _ascii_words(chunk: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=65536)  # names repeat across scopes and languages; bounded for hostile input
+def _cached_words(name: str) -> tuple[str, ...]:
+    return tuple(_ascii_words(name))
+
+
 def words(name: str) -> list[str]:
     """Split any name into ASCII words: ``"order-placed.v2"`` -> ``["order", "placed", "v", "2"]``.
 
@@ -63,7 +69,7 @@ def words(name: str) -> list[str]:
     accents are folded; letters with no ASCII form become ``uXXXX`` words; everything else
     separates words.
     """
-    return _ascii_words(name)
+    return list(_cached_words(name))
 
 
 def pascal(ws: list[str]) -> str:
@@ -232,6 +238,8 @@ def py_string(text: str) -> str:
 def text_lines(text: str) -> list[str]:
     """``text`` as lines safe inside any comment: every line break any language knows splits
     (CR, LF, U+2028...), other control characters go, trailing space is trimmed."""
+    if text.isascii() and text.isprintable():
+        return [text.rstrip()] if text.strip() else []
     lines = []
     for line in clean(text).splitlines():
         lines.append("".join(c for c in line if c == "\t" or unicodedata.category(c)[0] != "C"

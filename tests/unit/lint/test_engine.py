@@ -242,6 +242,21 @@ def test_it_marks_messages_dirty_when_their_neighbours_change() -> None:
     assert dirty_after(dataclasses.replace(m, relations=(Relation("s1", "C", "produces"),))) == {"B", "C"}
 
 
+def test_it_re_applies_new_severities_without_re_running_and_re_runs_on_new_options() -> None:
+    calls: list[int] = []
+
+    def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
+        calls.append(len(model.messages))
+        yield Finding("x-rule", "warning", "event", "A", f"limit {options['limit']}")
+    linter = Linter({"x-rule": _rule("x-rule", check, options={"limit": 1})}, strict=True)
+    m = Model(messages=(event("A"),))
+    linter.lint(m)
+    out = linter.lint(m, LintConfig(severities={"x-rule": "error"}))
+    assert [f.severity for f in out] == ["error"] and calls == [1]
+    out = linter.lint(m, LintConfig(options={"x-rule": {"limit": 2}}))
+    assert [f.message for f in out] == ["limit 2"] and calls == [1, 1]
+
+
 def test_it_re_runs_everything_when_the_envelope_changes() -> None:
     linter = Linter({}, strict=True)
     m = Model(messages=(event("A"),))

@@ -1,0 +1,189 @@
+"""Diagram reads and writes: draw once per (team revision, view options), serve from the table.
+
+``diagram_request`` finds or creates the cached row and enqueues the Celery task on commit;
+``draw`` (called by the task) builds the DOT with the core, lays it out with graphviz and
+stores the sanitised SVG. Views and the task call these; they never touch the rows themselves.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+from urllib.parse import quote
+
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from designer.catalog import linting
+from designer.catalog import render as rd
+from designer.catalog.models import Channel, Flow, Message, Service, Team
+from designer.catalog.selectors import team_model
+from designer.core.diagram import DiagramError, DiagramOptions, FindingBadge, build_dot
+from designer.core.model import Model
+
+from .models import DiagramRender
+from .options import ViewOptions
+
+log = logging.getLogger(__name__)
+
+COLLECTIONS: dict[str, Any] = {"services": Service, "messages": Message, "channels": Channel, "flows": Flow}
+# A pending row older than this was lost (a worker died before finishing: the task's hard time
+# limit is 90 s); the next request enqueues it again.
+STALE_PENDING = timedelta(seconds=120)
+# Renders of older revisions are kept this long (an open page may still be polling them).
+KEEP_OLD = timedelta(minutes=10)
+
+
+def current_revision(team: Team) -> int:
+    """The team's model revision as stored now (not the possibly stale ``team`` instance)."""
+    return int(Team.objects.filter(pk=team.pk).values_list("revision", flat=True).first() or 0)
+
+
+def element_pks(team: Team) -> dict[str, int]:
+    """Element key (``services/NAME``) -> primary key, for links to the element pages."""
+    out: dict[str, int] = {}
+    for coll, model in COLLECTIONS.items():
+        for name, pk in model.objects.filter(team=team).values_list("name", "pk"):
+            out[f"{coll}/{name}"] = pk
+    return out
+
+
+def element_link(slug: str, key: str, pks: dict[str, int]) -> str:
+    """The URL of an element's page: its pk page, or the by-name resolver for unknown keys."""
+    coll, _, name = key.partition("/")
+    pk = pks.get(key)
+    if pk is not None:
+        return reverse("element_detail", args=[slug, coll, pk])
+    return reverse("diagram_go", args=[slug, coll, name])
+
+
+def findings_link(slug: str, key: str, pks: dict[str, int]) -> str:
+    """Where a finding badge leads: the findings page filtered to the element, when it exists."""
+    try:
+        return reverse("lint_findings", args=[slug]) + "?element=" + quote(key, safe="/")
+    except NoReverseMatch:
+        return element_link(slug, key, pks) + "#findings"
+
+
+def badges(team: Team, pks: dict[str, int]) -> dict[str, FindingBadge]:
+    """(worst severity, count, link) per element with open findings (waived ones left out)."""
+    lint = linting.team_findings(team)
+    if lint is None:
+        return {}
+    return {key: (sev, count, findings_link(team.slug, key, pks))
+            for key, (sev, count) in sorted(lint.badges.items())}
+
+
+def core_options(team: Team, view: ViewOptions, *, with_findings: bool = True) -> DiagramOptions:
+    """The core's options for ``view``: links to the real element pages, finding badges."""
+    pks = element_pks(team)
+    slug = team.slug
+    return DiagramOptions(
+        scope=view.scope, flow=view.flow, focus=view.focus, hops=view.hops,
+        direction=view.direction, show_channels=view.channels, show_queries=view.queries,
+        cluster=view.cluster, findings=badges(team, pks) if with_findings else {},
+        link_base=lambda key: element_link(slug, key, pks),
+    )
+
+
+def check(model: Model, team: Team, view: ViewOptions) -> None:
+    """Raise ``DiagramError`` when ``view`` names a flow or element the model does not have."""
+    build_dot(model, DiagramOptions(scope=view.scope, flow=view.flow, focus=view.focus, hops=view.hops,
+                                    direction=view.direction, show_channels=view.channels,
+                                    show_queries=view.queries, cluster=view.cluster))
+
+
+def _find(team: Team, revision: int, key: str) -> DiagramRender | None:
+    return DiagramRender.objects.filter(team=team, revision=revision, options_key=key).first()
+
+
+def diagram_request(*, team: Team, view: ViewOptions) -> DiagramRender:
+    """The cached render of ``view`` for the team's current revision, asking for it if needed.
+
+    A new (or lost) row is created pending and the render task is enqueued after commit; on
+    the embedded default the task runs in-process at once, so the row returned is usually
+    ready already.
+    """
+    revision = current_revision(team)
+    key = view.key(team.slug)
+    row = _find(team, revision, key)
+    enqueue = False
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = DiagramRender.objects.create(team=team, revision=revision, options_key=key,
+                                                   options=view.as_dict())
+            enqueue = True
+        except IntegrityError:  # another request created it first: it enqueued the task
+            row = _find(team, revision, key)
+            assert row is not None
+    elif row.status == DiagramRender.PENDING and row.updated_at < timezone.now() - STALE_PENDING:
+        DiagramRender.objects.filter(pk=row.pk).update(updated_at=timezone.now())
+        enqueue = True
+    if enqueue:
+        from .tasks import render_diagram
+
+        team_id, options = team.pk, view.as_dict()
+        transaction.on_commit(lambda: render_diagram.delay(team_id, revision, options))
+        row.refresh_from_db()
+    return row
+
+
+def draw(*, team: Team, revision: int, view: ViewOptions) -> DiagramRender | None:
+    """Draw ``view`` of the team's model and store it (idempotent: a finished row is kept).
+
+    Returns None when the model moved past ``revision`` before the task ran: a page showing
+    the newer revision asks for its own render.
+    """
+    key = view.key(team.slug)
+    row, _ = DiagramRender.objects.get_or_create(
+        team=team, revision=revision, options_key=key, defaults={"options": view.as_dict()})
+    if row.status != DiagramRender.PENDING:
+        return row
+    model = team_model(team)
+    if int(model.revision or 0) != revision:
+        DiagramRender.objects.filter(pk=row.pk).update(
+            status=DiagramRender.FAILED, error="The model changed while this diagram was waiting; reload.")
+        return None
+    fields: dict[str, Any] = {}
+    try:
+        dot = build_dot(model, core_options(team, view))
+        fields["dot"] = dot
+        result = rd.render_diagram(dot, "svg")
+        fields.update(status=DiagramRender.READY, svg=rd.sanitize_svg(result.data), engine=result.engine,
+                      note=result.note[:300], seconds=result.seconds, error="")
+    except (DiagramError, rd.RenderError, ValueError) as exc:
+        # ValueError: sanitize_svg refused graphviz's output; the message is still one line.
+        fields.update(status=DiagramRender.FAILED, error=str(exc), svg="")
+    DiagramRender.objects.filter(pk=row.pk).update(updated_at=timezone.now(), **fields)
+    prune(team, revision)
+    row.refresh_from_db()
+    return row
+
+
+def prune(team: Team, revision: int) -> int:
+    """Drop renders of older revisions that nobody can still be waiting for."""
+    deleted, _ = DiagramRender.objects.filter(
+        team=team, revision__lt=revision, updated_at__lt=timezone.now() - KEEP_OLD).delete()
+    return deleted
+
+
+def ensure_ready(*, team: Team, view: ViewOptions) -> DiagramRender:
+    """The render of ``view`` now, drawing it in this process if no worker has yet (downloads)."""
+    row = diagram_request(team=team, view=view)
+    if row.status == DiagramRender.PENDING:
+        drawn = draw(team=team, revision=row.revision, view=view)
+        row = drawn if drawn is not None else row
+        row.refresh_from_db()
+    return row
+
+
+def png_of(row: DiagramRender) -> bytes:
+    """The PNG of a ready render, drawn from its DOT on first use and kept on the row."""
+    if row.png:
+        return bytes(row.png)
+    # The engine that drew the SVG: a graph that fell back to sfdp would time out in dot again.
+    data = rd.render_diagram(row.dot, "png", row.engine or "dot").data
+    DiagramRender.objects.filter(pk=row.pk).update(png=data)
+    return data

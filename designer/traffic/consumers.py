@@ -1,0 +1,94 @@
+"""``/ws/teams/<slug>/traffic/``: the live traffic stream of one team.
+
+Members only (viewers too) by session, or programs by the team's API token (an
+``Authorization: Bearer`` header or a ``token`` query parameter); everyone else is refused
+before the handshake completes. On connect the client gets ``{"type": "hello", ...}``; then
+``{"type": "batch", "first_id", "last_id", "dropped", "messages": [...]}`` where each message is
+typed (``event``, ``finding``, ``stats``, ``status``) and carries an increasing ``id``. A client
+that reconnects with ``?last_id=N`` first receives what it missed from a bounded buffer
+(``hello.gap`` is true when some of it is gone).
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import parse_qs
+
+import orjson
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from designer.catalog.models import Membership
+
+from .fanout import Client, TeamHub, hub_for
+from .ingest import authenticate, bearer
+
+
+@database_sync_to_async
+def _member_team_id(user: Any, slug: str) -> int | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Membership.objects.filter(team__slug=slug, user=user).values_list("team_id", flat=True).first()
+
+
+async def team_for_scope(scope: dict[str, Any], slug: str) -> int | None:
+    """The team id when the connection may watch ``slug`` (member session or team token)."""
+    team_id = await _member_team_id(scope.get("user"), slug)
+    if team_id is not None:
+        return team_id
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    secret = (query.get("token") or [""])[0]
+    for k, v in scope.get("headers", []):
+        if k.lower() == b"authorization":
+            secret = bearer(v.decode("latin-1")) or secret
+    if not secret:
+        return None
+    token_team, token_slug = await authenticate(secret)
+    return token_team if token_team is not None and token_slug == slug else None
+
+
+class TrafficConsumer(AsyncWebsocketConsumer):
+    """Streams frames from this process's :class:`TeamHub` through a bounded per-client queue."""
+
+    hub: TeamHub | None = None
+    client: Client | None = None
+    writer: asyncio.Task[None] | None = None
+
+    async def connect(self) -> None:
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        team_id = await team_for_scope(self.scope, slug)
+        if team_id is None:
+            await self.close()  # before accept: the handshake is refused (HTTP 403)
+            return
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        try:
+            last_id = int((query.get("last_id") or ["0"])[0])
+        except ValueError:
+            last_id = 0
+        self.hub = await hub_for(team_id)
+        self.client = Client()
+        replayed, gap = self.hub.resume(self.client, last_id) if last_id else (0, False)
+        self.hub.join(self.client)
+        await self.accept()
+        await self.send(text_data=orjson.dumps({
+            "type": "hello", "team": slug, "last_id": self.hub.last_id, "resumed": replayed, "gap": gap,
+        }).decode())
+        self.writer = asyncio.get_running_loop().create_task(self._write())
+
+    async def _write(self) -> None:
+        assert self.client is not None
+        client = self.client
+        while True:
+            await client.ready.wait()
+            text = client.take()
+            if text is not None:
+                await self.send(text_data=text.decode())
+
+    async def disconnect(self, code: int) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
+        if self.hub is not None and self.client is not None:
+            self.hub.leave(self.client)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        return  # read-only stream
