@@ -1,6 +1,8 @@
 """Cached diagram renders: one row per (team, model revision, view options)."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 
 from designer.catalog.models import Team
@@ -14,7 +16,7 @@ class DiagramRender(models.Model):
     """
 
     PENDING, READY, FAILED = "pending", "ready", "failed"
-    STATUSES = [(PENDING, "pending"), (READY, "ready"), (FAILED, "failed")]
+    STATUSES: ClassVar[list[tuple[str, str]]] = [(PENDING, "pending"), (READY, "ready"), (FAILED, "failed")]
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     revision = models.PositiveIntegerField()
@@ -32,7 +34,7 @@ class DiagramRender(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [
+        constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["team", "revision", "options_key"], name="diagram_render_unique"),
         ]
 
