@@ -11,6 +11,9 @@ def main() -> None:
 
     try:
         execute_from_command_line(sys.argv)
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     except ImproperlyConfigured as exc:  # a malformed environment variable: say which, no traceback
         sys.stderr.write(f"Configuration error: {exc}\n")
         sys.exit(2)

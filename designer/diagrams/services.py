@@ -94,6 +94,12 @@ def check(model: Model, team: Team, view: ViewOptions) -> None:
                                     show_queries=view.queries, cluster=view.cluster))
 
 
+def cached(team: Team, view: ViewOptions) -> bool:
+    """True when ``view`` already has a render row for the current revision (so it was checked)."""
+    return DiagramRender.objects.filter(team=team, revision=current_revision(team),
+                                        options_key=view.key(team.slug)).exists()
+
+
 def _find(team: Team, revision: int, key: str) -> DiagramRender | None:
     return DiagramRender.objects.filter(team=team, revision=revision, options_key=key).first()
 
@@ -125,7 +131,14 @@ def diagram_request(*, team: Team, view: ViewOptions) -> DiagramRender:
         from .tasks import render_diagram
 
         team_id, options = team.pk, view.as_dict()
-        transaction.on_commit(lambda: render_diagram.delay(team_id, revision, options))
+
+        def enqueue_task() -> None:
+            try:
+                render_diagram.delay(team_id, revision, options)
+            except Exception:  # broker down: the row stays pending and is retried once stale
+                log.exception("could not enqueue diagrams.render_diagram for team %s", team_id)
+
+        transaction.on_commit(enqueue_task)
         row.refresh_from_db()
     return row
 
@@ -156,6 +169,10 @@ def draw(*, team: Team, revision: int, view: ViewOptions) -> DiagramRender | Non
     except (DiagramError, rd.RenderError, ValueError) as exc:
         # ValueError: sanitize_svg refused graphviz's output; the message is still one line.
         fields.update(status=DiagramRender.FAILED, error=str(exc), svg="")
+    except Exception:  # a bug must not leave the page polling forever; the log has the trace
+        log.exception("drawing the diagram of team %s failed", team.pk)
+        fields.update(status=DiagramRender.FAILED, svg="",
+                      error="an unexpected error stopped the drawing (it was logged)")
     DiagramRender.objects.filter(pk=row.pk).update(updated_at=timezone.now(), **fields)
     prune(team, revision)
     row.refresh_from_db()

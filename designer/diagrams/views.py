@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from designer.catalog import render as rd
 from designer.catalog.access import team_view
 from designer.catalog.models import Team
 from designer.catalog.selectors import team_model
@@ -49,7 +50,10 @@ def _context(request: HttpRequest, team: Team, view: ViewOptions | None, error: 
 def _view_or_error(request: HttpRequest, team: Team) -> tuple[ViewOptions | None, str]:
     try:
         view = parse(request.GET)
-        services.check(team_model(team), team, view)
+        # Checking a flow or focus name builds the DOT once; a view already cached was checked
+        # for this revision when it was first asked for, which keeps polls and hits cheap.
+        if not services.cached(team, view):
+            services.check(team_model(team), team, view)
     except (OptionsError, DiagramError) as exc:
         return None, str(exc)
     return view, ""
@@ -65,7 +69,11 @@ def diagram(request: HttpRequest) -> HttpResponse:
     ctx["row"] = services.diagram_request(team=team, view=view) if view else None
     tpl = "diagram/page.html#area" if request.htmx else "diagram/page.html"  # type: ignore[attr-defined]
     # A bad option is the user's input: 422 tells htmx to swap the message in (base.html).
-    return render(request, tpl, ctx, status=422 if error else 200)
+    resp = render(request, tpl, ctx, status=422 if error else 200)
+    if request.htmx and request.htmx.trigger == "diagram-options" and view:  # type: ignore[attr-defined]
+        # The address bar gets the short canonical query, not every field of the form.
+        resp["HX-Push-Url"] = ctx["self_url"]
+    return resp
 
 
 @team_view()
@@ -90,7 +98,7 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
     else:
         try:
             data = services.png_of(row)
-        except services.rd.RenderError as exc:
+        except rd.RenderError as exc:
             return HttpResponse(f"{exc}\n", status=422, content_type="text/plain; charset=utf-8")
     name = "-".join(p for p in (team.slug, "diagram", view.flow or view.focus.partition("/")[2]) if p)
     name = _FILENAME.sub("_", name)[:80].strip("_") or "diagram"

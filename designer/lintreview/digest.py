@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from designer.core.model import Model
@@ -36,7 +37,7 @@ def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
                 if f.name != "locations"}
-    if isinstance(value, dict) or hasattr(value, "items"):
+    if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
@@ -45,10 +46,11 @@ def _plain(value: Any) -> Any:
 
 def _element(model: Model, key: str) -> Any:
     coll, _, name = key.partition("/")
-    table = {"messages": model.messages_by_name, "services": model.services_by_name,
-             "channels": model.channels_by_name,
-             "flows": {f.name: f for f in model.flows}}.get(coll, {})
-    return table.get(name)
+    tables: dict[str, Mapping[str, Any]] = {
+        "messages": model.messages_by_name, "services": model.services_by_name,
+        "channels": model.channels_by_name, "flows": {f.name: f for f in model.flows},
+    }
+    return tables.get(coll, {}).get(name)
 
 
 def relevant_state(model: Model, element_key: str, category: str) -> Any:
@@ -75,12 +77,12 @@ def relevant_state(model: Model, element_key: str, category: str) -> Any:
                 "versions": _plain(obj.versions), "envelope": _plain(model.envelope)}
     state = {"element": _plain(obj)}
     if category in NEIGHBOUR_CATEGORIES or category not in IDENTITY_CATEGORIES | SCHEMA_CATEGORIES:
-        name = obj.name
-        attr = {"messages": "message", "services": "service", "channels": "channel"}.get(coll)
+        name: str = obj.name
+        attr = {"messages": "message", "services": "service", "channels": "channel"}.get(coll, "")
         if attr:
-            rels = [r for r in model.relations if getattr(r, attr) == name]
-            state["relations"] = sorted((json.dumps(_plain(r), sort_keys=True) for r in rels))
-        if coll == "messages" and getattr(obj, "channel", ""):
+            rels = [r for r in model.relations if str(getattr(r, attr)) == name]
+            state["relations"] = sorted(json.dumps(_plain(r), sort_keys=True) for r in rels)
+        if coll == "messages" and obj.channel:
             state["channel"] = _plain(model.channels_by_name.get(obj.channel))
         if coll == "channels":
             state["messages"] = sorted(m.name + "/" + m.kind for m in model.messages if m.channel == name)

@@ -16,7 +16,7 @@ LEVEL_CHOICES = [("", "default")] + [(s, s) for s in (*SEVERITIES, OFF)]
 
 
 class WaiverForm(forms.Form):
-    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=700)
+    fingerprint = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2, "required": True}), max_length=REASON_MAX,
         help_text="Required: why this is acceptable here (kept with who and when).",

@@ -18,9 +18,9 @@ class Waiver(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="waivers")
     rule = models.CharField(max_length=80)
-    element_key = models.CharField(max_length=260)  # e.g. "messages/OrderPlaced", "model"
-    path = models.CharField(max_length=300, blank=True)
-    fingerprint = models.CharField(max_length=700, db_index=True)
+    element_key = models.CharField(max_length=220)  # "<collection>/<name>", names <= 200  # e.g. "messages/OrderPlaced", "model"
+    path = models.TextField(blank=True)  # schema paths can be long; no length to overflow
+    fingerprint = models.TextField()  # Finding.fingerprint: rule|element key|path
     reason = models.TextField()
     element_digest = models.CharField(max_length=64)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
@@ -31,8 +31,8 @@ class Waiver(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["team", "revoked_at"])]
+        ordering = ("-created_at", "-pk")
+        indexes = (models.Index(fields=["team", "revoked_at"]),)
 
     def __str__(self) -> str:
         return f"{self.rule} on {self.element_key}"

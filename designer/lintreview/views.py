@@ -99,8 +99,9 @@ def findings(request: HttpRequest) -> HttpResponse:
     else:
         ordered = sorted(groups.items())
     waived = []
-    for w, f in lint.waived:
-        waived.append({"w": w, "f": f, "row": _row(team.slug, f, pks) if f is not None else None})
+    for w, covered in lint.waived:
+        waived.append({"w": w, "f": covered,
+                       "row": _row(team.slug, covered, pks) if covered is not None else None})
     ctx = {
         "lint": lint, "groups": ordered, "group": group, "shown": len(rows),
         "filters": {"severity": sev, "rule": rule, "coll": coll, "element": element, "q": q},
@@ -284,7 +285,7 @@ def api_findings(request: HttpRequest, slug: str) -> HttpResponse:
         for result in log["runs"][0]["results"]:
             w = waivers.get(result["partialFingerprints"]["designerFinding/v1"])
             if w is not None:
-                result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": w.reason}]
+                result["suppressions"] = [{"kind": "external", "justification": w.reason}]
         resp = HttpResponse(json.dumps(log, indent=2, ensure_ascii=False),
                             content_type="application/sarif+json; charset=utf-8")
         return resp

@@ -41,7 +41,7 @@ class Chunk:
     payload: bytes  # the messages, comma-separated JSON objects (no brackets)
 
 
-@dataclass
+@dataclass(eq=False)  # identity: clients live in a set
 class Client:
     """One websocket's bounded queue."""
 

@@ -300,3 +300,31 @@ def test_the_element_page_links_to_its_findings(demo: Any, owner: Client) -> Non
     obj = Message.objects.get(team=demo, name=f.element)
     html = owner.get(f"/t/{demo.slug}/messages/{obj.pk}/").content.decode()
     assert "Review findings" in html and "element=messages%2F" in html
+
+
+def test_the_list_badge_partial_shows_the_worst_severity_and_count(demo: Any) -> None:
+    from django.template.loader import render_to_string
+
+    lint = linting.team_findings(demo)
+    assert lint is not None
+    key = "messages/PaymentFailed"
+    worst, n = lint.badges[key]
+    html = render_to_string("lint/_badge.html", {"badges": lint.badges, "key": key, "team": demo})
+    assert f'class="badge sev-{worst}"' in html and f">{n}</a>" in html
+    assert "element=messages%2FPaymentFailed" in html
+    assert render_to_string("lint/_badge.html", {"badges": lint.badges, "key": "messages/Nope", "team": demo}).strip() == ""
+
+
+def test_the_waive_page_works_without_javascript_and_404s_for_a_fixed_finding(demo: Any, owner: Client) -> None:
+    f = _first(demo)
+    resp = owner.get(f"/t/{demo.slug}/findings/waive/", {"fp": f.fingerprint})
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert "Waive a finding" in html and 'name="reason"' in html and f.rule in html
+    assert owner.get(f"/t/{demo.slug}/findings/waive/", {"fp": "nope|messages/X|"}).status_code == 404
+
+
+def test_the_team_home_links_to_the_findings_page_and_the_nav_shows_findings(demo: Any, owner: Client) -> None:
+    html = owner.get(f"/t/{demo.slug}/").content.decode()
+    assert f'href="/t/{demo.slug}/findings/">Review findings' in html
+    assert f'<a href="/t/{demo.slug}/findings/">Findings</a>' in html

@@ -40,3 +40,8 @@ def test_it_passes_the_briefs_example_event_through_the_envelope_rules(findings:
 def test_it_suggests_the_past_tense_for_the_base_form_event(findings: list) -> None:
     f = next(f for f in findings if f.rule == "event-name-past-tense" and f.element == "ShipmentCreate")
     assert f.fix is not None and f.fix.value == "ShipmentCreated"
+
+
+def test_it_gives_every_demo_finding_its_own_fingerprint_so_a_waiver_covers_one(findings: list) -> None:
+    prints = [f.fingerprint for f in findings]
+    assert len(prints) == len(set(prints))

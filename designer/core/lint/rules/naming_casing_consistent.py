@@ -71,7 +71,7 @@ def _walk(schema: Any, path: str, out: list[tuple[str, str, str]], depth: int) -
             _walk(sub, p, out, depth + 1)
     enum = schema.get("enum")
     if isinstance(enum, list):
-        out.extend(("enums", v, f"{path}.enum") for v in enum if isinstance(v, str) and v)
+        out.extend(("enums", v, f"{path}.enum[{i}]") for i, v in enumerate(enum) if isinstance(v, str) and v)
     for key in ("items", "additionalProperties", "not", "if", "then", "else"):
         _walk(schema.get(key), f"{path}.{key}", out, depth + 1)
     for key in ("allOf", "anyOf", "oneOf", "prefixItems"):

@@ -32,7 +32,7 @@ def test_it_flags_mixed_enum_value_casing() -> None:
     a = with_schema(event("OrderPlaced"), {"type": "object", "properties": {
         "status": {"enum": ["OPEN", "IN_PROGRESS", "closed_now"]}}})
     findings = run(RULE, model(a))
-    assert [f.path for f in findings] == ["schema.properties.status.enum"]
+    assert [f.path for f in findings] == ["schema.properties.status.enum[2]"]
     assert "closed_now" in findings[0].message
 
 
