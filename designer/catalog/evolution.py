@@ -175,23 +175,23 @@ def _impact(role: str, pinned: str, old: str, new: str, breaks_forward: bool,
     """What the change means for one producer or consumer: (one sentence, at risk?)."""
     if role == "produces":
         if breaks_forward:
-            return (f"Breaks its consumers if it ships {new} before they upgrade: consumers still on {old} "
+            return ((f"Breaks its consumers if it ships {new} before they upgrade: consumers still on {old} "
                     "cannot read what it writes. Upgrade consumers first, or make the change FORWARD "
-                    "compatible.", True)
+                    "compatible."), True)
         return f"Can ship {new} without breaking consumers still on {old}.", False
     if pinned and pinned not in (old, new):
         return f"Pinned to {pinned}, which this page does not compare: compare {pinned} with {new} too.", False
     if pinned == new:
         if breaks_backward:
-            return (f"Pinned to {new}: breaks on data still written with {old} (retained topics, replays, "
-                    "producers not yet upgraded).", True)
+            return ((f"Pinned to {new}: breaks on data still written with {old} (retained topics, replays, "
+                    "producers not yet upgraded)."), True)
         return f"Pinned to {new}: still reads data written with {old}.", False
     who = f"Pinned to {old}" if pinned == old else f"Until it upgrades, still reads {old}"
     if breaks_forward:
         return f"{who}: breaks on data written with {new}. Upgrade it before producers ship {new}.", True
     if breaks_backward and not pinned:
-        return (f"Breaks once upgraded to {new} while data written with {old} is still around "
-                "(retained topics, replays, producers not yet upgraded).", True)
+        return ((f"Breaks once upgraded to {new} while data written with {old} is still around "
+                "(retained topics, replays, producers not yet upgraded)."), True)
     return f"{who}: keeps working when producers ship {new}.", False
 
 

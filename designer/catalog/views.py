@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from designer.core.formats import FormatError, load_any, native
 
@@ -79,6 +79,11 @@ def _initial(obj: Any) -> dict[str, Any]:
         state.pop("steps", None)
     state["lock_version"] = obj.lock_version
     return state
+
+
+def _back(request: HttpRequest, url: str) -> HttpResponse:
+    """After a write on the page the user is on: htmx refreshes it in place, plain forms redirect."""
+    return HttpResponseClientRefresh() if request.htmx else redirect(url)
 
 
 def _lint(request: HttpRequest) -> Any:
@@ -380,7 +385,7 @@ def version_save(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             flash.success(request, f"Saved version {v.version}.")
             url = reverse("element_detail", args=[request.team.slug, "messages", msg.pk])
-            return HttpResponseClientRedirect(url + "#versions") if request.htmx else redirect(url + "#versions")
+            return _back(request, url + "#versions")
     ctx = _detail_context(request, "messages", msg)
     ctx["version_form"] = form
     return render(request, "elements/detail.html#version-editor" if request.htmx else "elements/detail.html", ctx, status=422)
@@ -401,11 +406,12 @@ def version_status(request: HttpRequest, pk: int, vid: int) -> HttpResponse:
     except svc.ValidationFailed as exc:
         ctx = _detail_context(request, "messages", msg)
         ctx["release_problems"] = exc.errors.get("compat") or [str(exc)]
+        ctx["release_overridable"] = getattr(exc, "overridable", True)
         ctx["release_version"] = version
         return render(request, "elements/detail.html#release" if request.htmx else "elements/detail.html", ctx, status=422)
     flash.success(request, f"Version {version.version} is now {status}.")
     url = reverse("element_detail", args=[request.team.slug, "messages", msg.pk]) + "#versions"
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return _back(request, url)
 
 
 @team_view()
@@ -422,7 +428,7 @@ def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         flash.error(request, "Choose a service and a role.")
     url = reverse("element_detail", args=[request.team.slug, "messages", msg.pk]) + "#relations"
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return _back(request, url)
 
 
 @team_view()
@@ -432,7 +438,7 @@ def relation_remove(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     rel = get_object_or_404(Relation, pk=rid, message=msg, team=request.team)
     svc.relation_remove(team=request.team, user=request.user, relation=rel)
     url = reverse("element_detail", args=[request.team.slug, "messages", msg.pk]) + "#relations"
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return _back(request, url)
 
 
 @team_view()
@@ -463,7 +469,7 @@ def flow_steps(request: HttpRequest, pk: int) -> HttpResponse:
     except (svc.Conflict, svc.ValidationFailed) as exc:
         flash.error(request, str(exc))
     url = reverse("element_detail", args=[request.team.slug, "flows", flow.pk]) + "#steps"
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return _back(request, url)
 
 
 # ------------------------------------------------------------------ history
@@ -619,7 +625,10 @@ def export_model(request: HttpRequest) -> HttpResponse:
             from designer.core.formats import asyncapi
         except ImportError:
             raise Http404("AsyncAPI export is not available.") from None
-        text = asyncapi.dump_yaml(model, service=request.GET.get("service") or None, flow=request.GET.get("flow") or None)
+        try:
+            text = asyncapi.dump_yaml(model, service=request.GET.get("service") or None, flow=request.GET.get("flow") or None)
+        except ValueError as exc:  # an unknown service or flow name
+            raise Http404(str(exc)) from None
         name, ctype = f"{request.team.slug}.asyncapi.yaml", "application/yaml"
     else:
         text = native.dump(model)

@@ -8,6 +8,7 @@ reported to it); nobody else waits for it, and ingest never does.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import weakref
 from collections import deque
@@ -85,7 +86,8 @@ class TeamHub:
     async def start(self) -> None:
         if self.task is None or self.task.done():
             self.ready.clear()
-            self.task = asyncio.get_running_loop().create_task(self._listen(), name=f"traffic-hub-{self.team_id}")
+            self.task = asyncio.get_running_loop().create_task(
+                self._listen(), name=f"traffic-hub-{self.team_id}", context=contextvars.Context())
         await self.ready.wait()
 
     async def _listen(self) -> None:

@@ -13,6 +13,7 @@ own): ``get_pipeline()`` returns the current loop's.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hashlib
 import itertools
 import logging
@@ -207,7 +208,7 @@ class Pipeline:
 
     def _ensure_running(self) -> None:
         if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="traffic-frames")
+            self._task = background(self._run(), "traffic-frames")
 
     # -- ingest --
     async def ingest(self, team_id: int, events: list[ObservedEvent]) -> list[list[TrafficFinding]]:
@@ -505,6 +506,16 @@ def prune_old(now: datetime | None = None) -> int:
                 .values_list("last_seen", flat=True)[MAX_KEPT_FINDINGS - 1])
         gone += KeptFinding.objects.filter(team_id=row["team_id"], last_seen__lt=keep).delete()[0]
     return gone
+
+
+def background(coro: Any, name: str) -> asyncio.Task[Any]:
+    """A long-lived task in a fresh context.
+
+    A task inherits the context of whoever created it; one created while serving a Django
+    request would keep that request's thread-sensitive executor, which is gone once the request
+    ends ("CurrentThreadExecutor already quit"). A fresh context uses the process-wide one.
+    """
+    return asyncio.get_running_loop().create_task(coro, name=name, context=contextvars.Context())
 
 
 # ---- one pipeline per event loop ------------------------------------------------------------

@@ -17,7 +17,7 @@ from asgiref.sync import sync_to_async
 from designer.core.simulate import Simulator
 from designer.core.traffic import ParseError, event_from_dict
 
-from .pipeline import get_pipeline
+from .pipeline import background, get_pipeline
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def play(team_id: int, flow: str | None = None) -> bool:
             get_pipeline().set_status(team_id, "simulator", "failed", "see the server log")
             raise
 
-    runs[team_id] = asyncio.get_running_loop().create_task(go(), name=f"simulate-{team_id}")
+    runs[team_id] = background(go(), f"simulate-{team_id}")
     return True
 
 

@@ -103,8 +103,10 @@ async def receive_until(comm: WebsocketCommunicator, pred: Any, timeout: float =
             raise AssertionError(f"nothing matched within {timeout}s; saw {[m.get('type') for m in seen]}")
         msg = await comm.receive_json_from(timeout=left)
         batch = msg["messages"] if msg.get("type") == "batch" else [msg]
-        for m in batch:
+        hit = False
+        for m in batch:  # the whole batch is kept, even past the match
             m.setdefault("_batch", {k: v for k, v in msg.items() if k != "messages"})
             seen.append(m)
-            if pred(m):
-                return seen
+            hit = hit or bool(pred(m))
+        if hit:
+            return seen
