@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -631,8 +631,9 @@ def model_import(*, team: Team, user: Any, model: core.Model, mode: str = "repla
 
     with transaction.atomic():
         before_export = None
-        from .selectors import team_model  # local: selectors import services' siblings only
         from designer.core.formats import native
+
+        from .selectors import team_model  # local: selectors import services' siblings only
 
         before_export = native.dump(team_model(team))
         if mode == "replace":

@@ -39,7 +39,18 @@ from .forms import (
     TokenForm,
     VersionForm,
 )
-from .models import ApiToken, Change, Channel, Flow, FlowStep, Invitation, Membership, Message, MessageVersion, Relation, Service
+from .models import (
+    ApiToken,
+    Change,
+    Channel,
+    Flow,
+    Invitation,
+    Membership,
+    Message,
+    MessageVersion,
+    Relation,
+    Service,
+)
 from .selectors import element_changes, recent_changes, team_model, user_teams
 
 ELEMENTS: dict[str, dict[str, Any]] = {

@@ -9,9 +9,10 @@ read-only. Collections are tuples so a snapshot can be shared between threads sa
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 MessageKind = Literal["event", "command", "query"]
 MESSAGE_KINDS: tuple[str, ...] = ("event", "command", "query")

@@ -55,6 +55,8 @@ MAX_PENDING_KEYS = 5_000
 PRUNE_SECONDS = 60.0
 # A team that sent nothing for this long has its state dropped from memory.
 IDLE_SECONDS = 15 * 60
+# Feed statuses remembered per team (taps, simulator) and repeated every second.
+MAX_FEEDS = 50
 # Kept findings per team: beyond this the least recently seen groups are deleted.
 MAX_KEPT_FINDINGS = 10_000
 
@@ -123,6 +125,7 @@ class TeamState:
     frame_events: int = 0  # events since the last frame
     not_streamed: int = 0  # events and findings left out of frames (counted, still kept)
     statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    feeds: dict[str, dict[str, Any]] = field(default_factory=dict)  # latest status per feed
     stats_due: bool = False
     # -- next flush --
     groups: dict[tuple[str, str, str], _Group] = field(default_factory=dict)
@@ -278,8 +281,12 @@ class Pipeline:
         st = self.teams.get(team_id)
         if st is None:
             return
-        st.statuses[source] = {"type": "status", "source": source, "state": state, "detail": detail,
-                               "at": self.clock()}
+        status = {"type": "status", "source": source, "state": state, "detail": detail, "at": self.clock()}
+        st.statuses[source] = status
+        st.feeds.pop(source, None)
+        st.feeds[source] = status
+        while len(st.feeds) > MAX_FEEDS:  # the oldest-updated feeds are forgotten first
+            st.feeds.pop(next(iter(st.feeds)))
 
     def inferred_schema(self, team_id: int, message_type: str) -> dict[str, Any] | None:
         """The schema inferred from this process's samples of an undeclared type (or None)."""
@@ -332,6 +339,9 @@ class Pipeline:
         for f in st.findings:
             messages.append({"type": "finding", **f})
         messages.extend(st.statuses.values())
+        if st.stats_due:
+            # Feeds' latest statuses are repeated with the stats so a page opened later knows them.
+            messages.extend(dict(f) for src, f in st.feeds.items() if src not in st.statuses)
         if st.stats_due and (messages or now - st.last_active < 120):
             stats = st.checker.stats(now)
             stats["rates"] = {t: s[-15:] for t, s in stats["rates"].items()}  # 15 minutes shown

@@ -48,3 +48,9 @@ def test_it_type_checks_the_core_strictly() -> None:
     result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--ignore-missing-imports", "--no-incremental",
                              "--cache-dir", "/dev/null", "designer/core"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_it_passes_ruff_on_the_whole_project() -> None:
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "designer", "tests", "bench", "manage.py"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-4000:]
