@@ -371,8 +371,7 @@ def validate_field(request: HttpRequest, coll: str) -> HttpResponse:
     elif field in ("schema", "example"):
         form = VersionForm(request.POST)
         form.is_valid()
-        for f in ("schema", "example"):
-            msgs.extend(str(e) for e in form.errors.get(f, []))
+        msgs.extend(str(e) for e in form.errors.get(field, []))
     return render(request, "elements/form.html#field-feedback", {"messages": msgs, "hints": hints, "field": field})
 
 

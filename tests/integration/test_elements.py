@@ -184,3 +184,14 @@ def test_it_adds_and_orders_flow_steps(demo_team: Any, member_client: Any) -> No
     editor.post(reverse("flow_steps", args=[demo_team.slug, flow.pk]),
                 {"op": "up", "index": n, "lock_version": flow.lock_version})
     assert flow.steps.order_by("position")[n - 1].message == msg
+
+
+def test_it_checks_a_schema_and_its_example_as_you_type(team: Any, editor: Any) -> None:
+    url = reverse("validate_field", args=[team.slug, "messages"])
+    bad = editor.post(url, {"_field": "schema", "schema": '{"type": "objekt"}'}).content.decode()
+    assert "objekt" in bad
+    schema = json.dumps({"type": "object", "properties": {"n": {"type": "integer"}}})
+    mismatch = editor.post(url, {"_field": "example", "schema": schema, "example": '{"n": "x"}'}).content.decode()
+    assert "$.n" in mismatch
+    fine = editor.post(url, {"_field": "example", "schema": schema, "example": '{"n": 1}'}).content.decode()
+    assert "error" not in fine
