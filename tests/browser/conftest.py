@@ -20,9 +20,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
-    for item in items:
-        if "tests/browser" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
+    """Mark browser journeys and run them last: Playwright's sync API keeps an event loop running
+    in the main thread while its session-wide browser is open, which asyncio tests cannot share."""
+    browser_items = [item for item in items if "tests/browser" in str(item.fspath)]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    others = [item for item in items if "tests/browser" not in str(item.fspath)]
+    items[:] = others + browser_items
 
 
 def _free_port() -> int:
