@@ -79,7 +79,7 @@ def start_server(port: int, log: Path) -> subprocess.Popen[bytes]:
                 return proc
         except OSError:
             if proc.poll() is not None:
-                raise SystemExit(f"uvicorn did not start:\n{log.read_text()}")
+                raise SystemExit(f"uvicorn did not start:\n{log.read_text()}") from None
             time.sleep(0.2)
     proc.kill()
     raise SystemExit("uvicorn did not start within 30 s")
@@ -106,7 +106,7 @@ async def in_process(secret: str, events: list[dict[str, Any]], seconds: float) 
         headers = [(b"content-type", ctype), (b"authorization", f"Bearer {secret}".encode())]
         status: list[int] = []
 
-        async def send(msg: dict[str, Any]) -> None:
+        async def send(msg: dict[str, Any], status: list[int] = status) -> None:
             if msg["type"] == "http.response.start":
                 status.append(msg["status"])
 

@@ -82,7 +82,7 @@ class TrafficConsumer(AsyncWebsocketConsumer):
             await client.ready.wait()
             text = client.take()
             if text is not None:
-                await self.send(text_data=text.decode())
+                await self.send(text_data=text)
 
     async def disconnect(self, code: int) -> None:
         if self.writer is not None:

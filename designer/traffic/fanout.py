@@ -39,7 +39,21 @@ class Chunk:
     first_id: int
     last_id: int
     count: int
-    payload: bytes  # the messages, comma-separated JSON objects (no brackets)
+    payload: str  # the messages, comma-separated JSON objects (no brackets)
+    # Whole websocket texts by "dropped" value: most clients share one, built once per frame.
+    texts: dict[int, str] = field(default_factory=dict)
+
+    def text(self, dropped: int) -> str:
+        """This chunk alone as a websocket message for a client that dropped ``dropped``."""
+        t = self.texts.get(dropped)
+        if t is None:
+            t = self.texts[dropped] = _batch_text(self.first_id, self.last_id, dropped, self.payload)
+        return t
+
+
+def _batch_text(first_id: int, last_id: int, dropped: int, payloads: str) -> str:
+    return (f'{{"type":"batch","first_id":{first_id},"last_id":{last_id},"dropped":{dropped},'
+            f'"messages":[{payloads}]}}')
 
 
 @dataclass(eq=False)  # identity: clients live in a set
@@ -59,16 +73,17 @@ class Client:
         self.queue.append(chunk)
         self.ready.set()
 
-    def take(self) -> bytes | None:
+    def take(self) -> str | None:
         """Everything queued as one websocket text message (None when empty)."""
         if not self.queue:
             return None
         chunks = list(self.queue)
         self.queue.clear()
         self.ready.clear()
-        head = b'{"type":"batch","first_id":%d,"last_id":%d,"dropped":%d,"messages":[' % (
-            chunks[0].first_id, chunks[-1].last_id, self.dropped)
-        return head + b",".join(c.payload for c in chunks) + b"]}"
+        if len(chunks) == 1:  # the usual case: shared with every other up-to-date client
+            return chunks[0].text(self.dropped)
+        return _batch_text(chunks[0].first_id, chunks[-1].last_id, self.dropped,
+                           ",".join(c.payload for c in chunks))
 
 
 class TeamHub:
@@ -77,7 +92,7 @@ class TeamHub:
     def __init__(self, team_id: int) -> None:
         self.team_id = team_id
         self.clients: set[Client] = set()
-        self.buffer: deque[tuple[int, bytes]] = deque(maxlen=RESUME_BUFFER)
+        self.buffer: deque[tuple[int, str]] = deque(maxlen=RESUME_BUFFER)
         self.last_id = 0
         self.task: asyncio.Task[None] | None = None
         self.idle_since: float | None = None
@@ -122,13 +137,13 @@ class TeamHub:
             mid = int(m.get("id", 0))
             if mid <= self.last_id:
                 continue  # already seen (a frame delivered twice)
-            raw = orjson.dumps(m)
+            raw = orjson.dumps(m).decode()
             self.buffer.append((mid, raw))
             parts.append((mid, raw))
             self.last_id = mid
         if not parts:
             return
-        chunk = Chunk(parts[0][0], parts[-1][0], len(parts), b",".join(p[1] for p in parts))
+        chunk = Chunk(parts[0][0], parts[-1][0], len(parts), ",".join(p[1] for p in parts))
         for c in self.clients:
             c.offer(chunk)
 
@@ -137,7 +152,7 @@ class TeamHub:
         missed = [(i, raw) for i, raw in self.buffer if i > last_id]
         gap = bool(last_id) and (not self.buffer or self.buffer[0][0] > last_id + 1) and self.last_id > last_id
         if missed:
-            client.offer(Chunk(missed[0][0], missed[-1][0], len(missed), b",".join(r for _, r in missed)))
+            client.offer(Chunk(missed[0][0], missed[-1][0], len(missed), ",".join(r for _, r in missed)))
         return len(missed), gap
 
     def join(self, client: Client) -> None:

@@ -78,7 +78,7 @@ class RedisTap(Tap):
                     self.last_ids[s] = last.decode() if isinstance(last, bytes) else str(last)
             self.mark_connected(", ".join(self.streams))
             while True:
-                reply = await self.client.xread(self.last_ids, count=COUNT, block=BLOCK_MS)
+                reply: Any = await self.client.xread(self.last_ids, count=COUNT, block=BLOCK_MS)  # type: ignore[arg-type]
                 for name, entries in reply or []:
                     stream = name.decode() if isinstance(name, bytes) else name
                     for entry_id, fields in entries:

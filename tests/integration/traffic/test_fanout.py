@@ -22,7 +22,7 @@ async def test_a_stuck_client_drops_its_oldest_frames_and_is_told_how_many() -> 
         assert text is not None
         sent.append(orjson.loads(text))
     assert [len(b["messages"]) for b in sent] == [10] * 5 and all(b["dropped"] == 0 for b in sent)
-    late = orjson.loads(stuck.take() or b"")
+    late = orjson.loads(stuck.take() or "")
     assert late["dropped"] == 20
     assert [m["id"] for m in late["messages"]][0] == 21 and len(late["messages"]) == 30
 
@@ -33,7 +33,7 @@ async def test_a_frame_delivered_twice_is_sent_once() -> None:
     hub.join(c)
     hub.dispatch(frame(1, 3))
     hub.dispatch(frame(1, 3))
-    assert len(orjson.loads(c.take() or b"")["messages"]) == 3
+    assert len(orjson.loads(c.take() or "")["messages"]) == 3
     assert c.take() is None
 
 

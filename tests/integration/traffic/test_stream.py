@@ -146,3 +146,15 @@ async def test_stats_carry_per_type_rates(ashop: Any, http: Any, ws: Any) -> Non
     assert stats["events"] == 1
     assert stats["rates"]["com.shop.order.placed"][-1] == 1
     await comm.disconnect()
+
+
+async def test_a_huge_payload_is_streamed_as_a_stub(ashop: Any, http: Any, ws: Any) -> None:
+    team, _, secret = await ashop()
+    ok, comm = await ws(team.slug, token=secret)
+    await comm.receive_json_from(timeout=5)
+    big = ce("com.shop.blob.stored", {"blob": "x" * 40_000}, id="big")
+    await post(http, team.slug, secret, {"Content-Type": "application/cloudevents+json"}, orjson.dumps(big))
+    seen = await receive_until(comm, lambda m: m["type"] == "event" and m["event_id"] == "big")
+    event = next(m for m in seen if m["type"] == "event" and m["event_id"] == "big")
+    assert event["data"]["_omitted"].startswith("payload of 40")
+    await comm.disconnect()
