@@ -27,13 +27,24 @@ FINDINGS_SHOWN = 100
 def _page_context(request: HttpRequest) -> dict[str, Any]:
     team = request.team  # type: ignore[attr-defined]
     model = team_model(team)
+    from designer.core.diagram import edge_id, node_id
+
     schemas = {}
+    # Diagram hook: the edges that carry each wire type (producer -> message -> consumer), by
+    # their stable SVG ids, so the page can write live counts onto the drawn diagram.
+    edges: dict[str, list[str]] = {}
+    for m in model.messages:
+        msg_node = node_id(f"messages/{m.name}")
+        ids = [edge_id(node_id(f"services/{r.service}"), msg_node) for r in model.producers(m.name)]
+        ids += [edge_id(msg_node, node_id(f"services/{r.service}")) for r in model.consumers(m.name)]
+        edges[m.type or m.name] = ids
     for m in model.messages:
         latest = m.versions[-1] if m.versions else None
         schemas[m.type or m.name] = {"name": m.name, "version": latest.version if latest else "",
                                      "schema": latest.schema if latest else None}
     return {
         "schemas": schemas,
+        "edges": edges,
         "flows": [f.name for f in model.flows],
         "findings": KeptFinding.objects.filter(team=team)[:FINDINGS_SHOWN],
         "samples": list(TrafficSample.objects.filter(team=team).values("message_type", "at", "event")[:50]),

@@ -162,7 +162,30 @@
     svg.append(line);
     return svg;
   }
+  // Counts on the diagram's edges: the server lists, per wire type, the stable SVG ids of the
+  // edges that carry it (designer.core.diagram.edge_id); each label becomes "sends · N/min".
+  let edgeIds = {};
+  try { edgeIds = JSON.parse(document.getElementById("live-edges").textContent); } catch (e) { edgeIds = {}; }
+  let lastRates = {};
+  function paintEdges() {
+    for (const [type, ids] of Object.entries(edgeIds)) {
+      const series = lastRates[type];
+      const n = series ? (series[series.length - 1] || 0) : 0;
+      for (const id of ids) {
+        const g = document.getElementById(id);
+        if (!g) continue;
+        const label = g.querySelector("text");
+        if (!label) continue;
+        if (!label.dataset.base) label.dataset.base = label.textContent;
+        label.textContent = n ? `${label.dataset.base} · ${n}/min` : label.dataset.base;
+        g.classList.toggle("live-active", n > 0);
+      }
+    }
+  }
+  document.body.addEventListener("htmx:afterSettle", paintEdges);
   function renderStats(s) {
+    lastRates = s.rates || {};
+    paintEdges();
     const body = $("rates");
     const rows = document.createDocumentFragment();
     for (const [type, series] of Object.entries(s.rates).sort()) {

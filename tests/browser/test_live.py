@@ -15,6 +15,9 @@ def test_pressing_play_streams_events_and_findings_to_the_live_page(page: Any) -
     assert page.locator("#findings li.finding .sev").first.inner_text()
     page.wait_for_selector("#live-feeds li[data-state=running]")
     page.wait_for_selector("#rates svg polyline")  # a sparkline per type
+    # the team diagram on the page carries live counts on the edges that carry traffic
+    page.wait_for_selector("#live-diagram g.live-active", timeout=15000)
+    assert "/min" in page.locator("#live-diagram g.live-active text").first.text_content()
 
     page.locator("#stream tr").first.click()
     assert page.locator("#inspect-payload").inner_text().strip().startswith(("{", "["))
