@@ -170,10 +170,15 @@ def team_home(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------ catalog lists
 @team_view()
 def element_list(request: HttpRequest, coll: str) -> HttpResponse:
+    ctx = _list_context(request, coll, request.GET.get("q", ""), request.GET.get("kind", ""))
+    tpl = "elements/list.html#table" if request.htmx and request.htmx.target == "element-table" else "elements/list.html"
+    return render(request, tpl, ctx)
+
+
+def _list_context(request: HttpRequest, coll: str, q: str, kind: str) -> dict[str, Any]:
     spec = _spec(coll)
     qs = spec["model"].objects.filter(team=request.team)
-    q = request.GET.get("q", "").strip()[:200]
-    kind = request.GET.get("kind", "")
+    q = q.strip()[:200]
     if coll == "messages":
         qs = qs.annotate(
             n_producers=Count("relations", filter=Q(relations__role="produces")),
@@ -193,10 +198,8 @@ def element_list(request: HttpRequest, coll: str) -> HttpResponse:
     if coll == "flows":
         qs = qs.annotate(n_steps=Count("steps")).select_related("orchestrator")
     lint = _lint(request)
-    ctx = {"coll": coll, "spec": spec, "items": list(qs.order_by("name")), "q": q, "kind": kind,
-           "badges": lint.badges if lint else {}}
-    tpl = "elements/list.html#table" if request.htmx and request.htmx.target == "element-table" else "elements/list.html"
-    return render(request, tpl, ctx)
+    return {"coll": coll, "spec": spec, "items": list(qs.order_by("name")), "q": q, "kind": kind,
+            "badges": lint.badges if lint else {}}
 
 
 @team_view()
@@ -219,11 +222,22 @@ def element_new(request: HttpRequest, coll: str) -> HttpResponse:
             _errors_to_form(form, exc)
         else:
             url = reverse("element_detail", args=[request.team.slug, coll, obj.pk])
+            if request.htmx and request.POST.get("_inline") == "1":
+                # Created from the list page: refresh the table in place and say so, no reload.
+                ctx = _list_context(request, coll, "", "")
+                ctx["created"] = obj
+                resp = render(request, "elements/list.html#created", ctx)
+                resp["HX-Retarget"] = "#element-table"
+                resp["HX-Reswap"] = "innerHTML"
+                return resp
             flash.success(request, f"Created {spec['label']} {obj.name}.")
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     status = 422 if request.method == "POST" else 200
     tpl = "elements/form.html#form" if request.htmx else "elements/form.html"
-    return render(request, tpl, {"coll": coll, "spec": spec, "form": form, "creating": True}, status=status)
+    inline = request.htmx is not None and bool(request.htmx) and (
+        request.htmx.target == "new-form" or request.POST.get("_inline") == "1")
+    return render(request, tpl, {"coll": coll, "spec": spec, "form": form, "creating": True, "inline": inline},
+                  status=status)
 
 
 @team_view()

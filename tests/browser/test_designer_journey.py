@@ -12,6 +12,10 @@ def test_it_creates_a_service_and_an_event_and_lists_them(page: Any) -> None:
     page.fill("input[name=name]", "loyalty-service")
     page.fill("textarea[name=description]", "Awards points")
     page.click("#element-form button[type=submit]")
+    # created inline: the table refreshes in place and the form closes, no reload
+    expect(page.locator("#element-table")).to_contain_text("loyalty-service")
+    expect(page.locator("#new-form")).to_contain_text("Created service loyalty-service")
+    page.locator("#new-form a", has_text="loyalty-service").click()
     expect(page.locator("h1")).to_contain_text("loyalty-service")
     page.goto("/t/demo-shop/messages/")
     page.click("text=New message")
@@ -19,7 +23,7 @@ def test_it_creates_a_service_and_an_event_and_lists_them(page: Any) -> None:
     page.fill("input[name=wire_type]", "loyalty.points-awarded")
     page.fill("textarea[name=schema]", '{"type": "object", "properties": {"points": {"type": "integer"}}}')
     page.click("#element-form button[type=submit]")
-    expect(page.locator("h1")).to_contain_text("PointsAwarded")
+    expect(page.locator("#element-table")).to_contain_text("PointsAwarded")
     page.goto("/t/demo-shop/messages/")
     page.fill("#q", "points")
     expect(page.locator("#element-table")).to_contain_text("PointsAwarded")
@@ -30,8 +34,7 @@ def test_it_creates_a_service_and_an_event_and_lists_them(page: Any) -> None:
 
 def test_it_refuses_the_second_of_two_concurrent_edits(new_page: Any) -> None:
     alice, bob = new_page(), new_page()
-    alice.goto("/t/demo-shop/services/")
-    alice.click("text=New service")
+    alice.goto("/t/demo-shop/services/new/")
     alice.fill("input[name=name]", "conflict-service")
     alice.click("#element-form button[type=submit]")
     expect(alice.locator("h1")).to_contain_text("conflict-service")

@@ -195,3 +195,11 @@ def test_it_checks_a_schema_and_its_example_as_you_type(team: Any, editor: Any) 
     assert "$.n" in mismatch
     fine = editor.post(url, {"_field": "example", "schema": schema, "example": '{"n": 1}'}).content.decode()
     assert "error" not in fine
+
+
+def test_it_creates_inline_from_the_list_and_refreshes_the_table(team: Any, editor: Any) -> None:
+    resp = editor.post(reverse("element_new", args=[team.slug, "services"]), {"name": "ledger", "_inline": "1"},
+                       HTTP_HX_REQUEST="true")
+    assert resp.status_code == 200 and resp["HX-Retarget"] == "#element-table"
+    body = resp.content.decode()
+    assert "ledger" in body and 'hx-swap-oob="innerHTML"' in body and "Created service" in body
