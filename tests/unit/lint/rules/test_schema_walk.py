@@ -1,6 +1,13 @@
 from designer.core.model import Envelope, Message, Model, Version
 from designer.core.schema_walk import (
-    all_props, envelope_names, payload_root, pointer, properties_of, resolve, tokens, walk,
+    all_props,
+    envelope_names,
+    payload_root,
+    pointer,
+    properties_of,
+    resolve,
+    tokens,
+    walk,
 )
 
 
