@@ -23,6 +23,7 @@ Conventions the rules rely on (documented once here):
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -214,12 +215,32 @@ def _walk(node: JSON, path: str, root: JSON, depth: int, refs: frozenset[str]) -
                 yield from _walk(b, f"{path}.{key}.{i}", root, depth + 1, refs)
 
 
+# Walked properties per schema object, shared across model snapshots: a re-lint after one
+# change builds a new snapshot whose other messages keep the very same schema objects, so
+# their walks are reused. Entries hold their schema, so an id is never reused while cached;
+# the bound keeps memory flat (far above any team's message count).
+_WALKS: OrderedDict[int, tuple[JSON, tuple[Prop, ...]]] = OrderedDict()
+_WALKS_MAX = 50_000
+
+
+def _walked(schema: JSON) -> tuple[Prop, ...]:
+    key = id(schema)
+    hit = _WALKS.get(key)
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    props = tuple(walk(schema))
+    _WALKS[key] = (schema, props)
+    if len(_WALKS) > _WALKS_MAX:
+        _WALKS.popitem(last=False)
+    return props
+
+
 def all_props(model: Model, message: Message) -> tuple[Prop, ...]:
-    """Every property of the message's newest schema (cached per model snapshot)."""
+    """Every property of the message's newest schema (cached per schema object)."""
     cache: dict[str, tuple[Message, tuple[Prop, ...]]] = model_cache(model, "all_props", dict)
     hit = cache.get(message.name)
     if hit is None or hit[0] is not message:
-        hit = (message, tuple(walk(message.schema)))
+        hit = (message, _walked(message.schema))
         cache[message.name] = hit
     props: tuple[Prop, ...] = hit[1]
     return props

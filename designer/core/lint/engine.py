@@ -203,6 +203,7 @@ class Linter:
         self._model: Model | None = None
         self._messages: dict[str, tuple[Message, ...]] = {}
         self._cache: dict[str, _RuleCache] = {}
+        self._topology: tuple[Any, ...] = ()
         # What the last run did: "full", "incremental" or "cached", and which messages had
         # changed (for tests, benches and the UI's "re-checked N elements").
         self.last_run: str = ""
@@ -222,6 +223,8 @@ class Linter:
             self.last_run = "incremental" if dirty.keys else "cached"
         self.last_dirty = dirty.changed if dirty else frozenset()
         self.last_rerun = dirty.messages if dirty else frozenset()
+        topology = _topology(model)
+        same_topology = dirty is not None and topology == self._topology
         sub_model: Model | None = None
         collected: list[_Keyed] = []
         new_cache: dict[str, _RuleCache] = {}
@@ -234,7 +237,10 @@ class Linter:
             elif not dirty.keys:
                 entry = cached  # nothing changed at all
             elif info.needs_whole_model:
-                entry = self._full_entry(info, model, options, key)
+                if info.reads == "topology" and same_topology:
+                    entry = cached  # the change cannot affect what this rule reads
+                else:
+                    entry = self._full_entry(info, model, options, key)
             else:
                 if sub_model is None:
                     sub_model = _sub_model(model, dirty.messages)
@@ -244,6 +250,7 @@ class Linter:
                 collected.extend(found)
         self._cache = new_cache
         self._model = model
+        self._topology = topology
         self._messages = messages
         collected = _apply_severity(collected, config.severities)
         collected.sort(key=_first)
@@ -318,6 +325,14 @@ class Linter:
         keys.update(f"channels/{n}" for n in channels)
         keys.update(f"flows/{n}" for n in flows)
         return _Dirty(frozenset(rerun), frozenset(keys), frozenset(changed))
+
+
+def _topology(model: Model) -> tuple[Any, ...]:
+    """What "topology" rules read: the model without schemas, examples and descriptions."""
+    return (
+        tuple((m.name, m.kind, m.type, m.channel) for m in model.messages),
+        model.relations, model.services, model.channels, model.flows,
+    )
 
 
 # Indexes of a Model (cached properties) that do not depend on its messages: a sub-model that

@@ -22,6 +22,7 @@ CATEGORIES: tuple[str, ...] = (
     "naming", "envelope", "payload", "topology", "evolution", "reliability", "security",
 )
 SCOPES: tuple[str, ...] = ("element", "model")
+READS: tuple[str, ...] = ("everything", "topology")
 RULES_PACKAGE = "designer.core.lint.rules"
 
 CheckFunction = Callable[[Model, Mapping[str, Any]], Iterable[Finding]]
@@ -45,6 +46,10 @@ class RuleInfo:
     # (its relations, channels, services, flows); "model": needs every message.
     scope: str = "element"
     depends: tuple[str, ...] = ()
+    # "topology": the rule reads only names, kinds, wire types and channels of messages, plus
+    # services, channels, relations and flows, never schemas, examples or descriptions; a
+    # re-lint whose change leaves that projection alone reuses its findings. "everything" else.
+    reads: str = "everything"
     module: str = ""
     doc: str = ""
 
@@ -82,6 +87,9 @@ def rule_from_module(module: ModuleType) -> RuleInfo:
     scope = getattr(module, "SCOPE", "element")
     if scope not in SCOPES:
         raise _fail(name, f"SCOPE {scope!r} is not one of {', '.join(SCOPES)}")
+    reads = getattr(module, "READS", "everything")
+    if reads not in READS:
+        raise _fail(name, f"READS {reads!r} is not one of {', '.join(READS)}")
     depends_raw = getattr(module, "DEPENDS", ())
     if isinstance(depends_raw, str):
         depends_raw = (depends_raw,)
@@ -97,7 +105,7 @@ def rule_from_module(module: ModuleType) -> RuleInfo:
     title = doc.splitlines()[0].strip()
     return RuleInfo(
         id=rule_id, title=title, default_severity=severity, category=category, check=check,
-        options=dict(options), scope=scope, depends=depends, module=name, doc=doc,
+        options=dict(options), scope=scope, depends=depends, module=name, doc=doc, reads=reads,
     )
 
 

@@ -37,6 +37,7 @@ ID = "channel-mixed-kinds"
 DEFAULT_SEVERITY = "warning"
 CATEGORY = "topology"
 SCOPE = "model"
+READS = "topology"  # names, kinds, types, channels and relations only: no schemas
 
 
 def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:

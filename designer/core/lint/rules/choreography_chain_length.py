@@ -41,6 +41,7 @@ ID = "choreography-chain-length"
 DEFAULT_SEVERITY = "info"
 CATEGORY = "topology"
 SCOPE = "model"
+READS = "topology"  # names, kinds, types, channels and relations only: no schemas
 # Five hops: beyond this the process no longer fits in one person's head (MF, MS guidance).
 OPTIONS: dict[str, Any] = {"max_hops": 5}
 

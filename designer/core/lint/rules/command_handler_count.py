@@ -34,6 +34,7 @@ ID = "command-handler-count"
 DEFAULT_SEVERITY = "error"
 CATEGORY = "topology"
 SCOPE = "model"
+READS = "topology"  # names, kinds, types, channels and relations only: no schemas
 
 
 def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:

@@ -56,6 +56,7 @@ ID = "command-on-broadcast-channel"
 DEFAULT_SEVERITY = "warning"
 CATEGORY = "topology"
 SCOPE = "model"
+READS = "topology"  # names, kinds, types, channels and relations only: no schemas
 
 _PUBSUB_BROKERS = frozenset({"kafka", "sns-sqs", "eventbridge", "nats", "redis", "mqtt"})
 

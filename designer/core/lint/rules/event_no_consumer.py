@@ -32,6 +32,7 @@ ID = "event-no-consumer"
 DEFAULT_SEVERITY = "info"
 CATEGORY = "topology"
 SCOPE = "model"
+READS = "topology"  # names, kinds, types, channels and relations only: no schemas
 
 
 def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:

@@ -42,6 +42,7 @@ ID = "flow-cycle"
 DEFAULT_SEVERITY = "warning"
 CATEGORY = "topology"
 SCOPE = "model"
+READS = "topology"  # names, kinds, types, channels and relations only: no schemas
 OPTIONS: dict[str, Any] = {"ignore_orchestrators": True}
 
 

@@ -35,7 +35,8 @@ from designer.core.naming import normalise
 ID = "message-name-unique"
 DEFAULT_SEVERITY = "error"
 CATEGORY = "naming"
-SCOPE = "model"  # a name clashes with another message: needs every message
+SCOPE = "model"
+READS = "topology"  # names, kinds, types, channels and relations only: no schemas  # a name clashes with another message: needs every message
 
 
 def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:

@@ -46,11 +46,12 @@ Passes:
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from designer.core.lint.finding import Finding
-from designer.core.model import Model
+from designer.core.model import Message, Model
 from designer.core.schema_walk import is_object, model_cache, normalize, payload_props, resolve, tokens
 
 ID = "payload-foreign-aggregate"
@@ -71,24 +72,47 @@ def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         producers = {r.service for r in model.producers(message.name)}
         if not producers:
             continue
-        for prop in payload_props(model, message):
-            node = prop.schema
-            if "items" in node and not is_object(node):
-                node = resolve(node.get("items"), message.schema)
-                if not isinstance(node, dict):
-                    continue
-            if not is_object(node):
-                continue
-            owner = node.get("x-owner") if isinstance(node.get("x-owner"), str) else None
-            if owner is None:
-                owner = owners.get(_singular(normalize(prop.name)))
+        for name, path, explicit, entity in _embedded(model, message):
+            owner = explicit if explicit is not None else owners.get(entity)
             if owner and owner not in producers:
                 yield Finding(
                     ID, DEFAULT_SEVERITY, message.kind, message.name,
-                    f"'{prop.name}' embeds an entity owned by '{owner}'; carry its id (e.g. "
-                    f"'{prop.name}Id') and only the fields this event needs, not the whole object.",
-                    path=prop.path,
+                    f"'{name}' embeds an entity owned by '{owner}'; carry its id (e.g. "
+                    f"'{name}Id') and only the fields this event needs, not the whole object.",
+                    path=path,
                 )
+
+
+# The embedded objects of a schema depend only on the schema and the envelope profile: keep
+# them per schema object across snapshots (a re-lint re-reads only the changed message). The
+# entry holds its schema, so an id is not reused while cached; bounded like schema_walk's.
+_EMBEDDED: OrderedDict[tuple[int, str], tuple[Any, tuple[tuple[str, str, str | None, str], ...]]] = OrderedDict()
+_EMBEDDED_MAX = 50_000
+
+
+def _embedded(model: Model, message: Message) -> tuple[tuple[str, str, str | None, str], ...]:
+    """(property name, path, explicit x-owner or None, singular entity name) per embedded object."""
+    schema = message.schema
+    key = (id(schema), model.envelope.profile)
+    hit = _EMBEDDED.get(key)
+    if hit is not None and hit[0] is schema:
+        return hit[1]
+    out = []
+    for prop in payload_props(model, message):
+        node = prop.schema
+        if "items" in node and not is_object(node):
+            node = resolve(node.get("items"), schema)
+            if not isinstance(node, dict):
+                continue
+        if not is_object(node):
+            continue
+        explicit = node.get("x-owner") if isinstance(node.get("x-owner"), str) else None
+        out.append((prop.name, prop.path, explicit, _singular(normalize(prop.name))))
+    result = tuple(out)
+    _EMBEDDED[key] = (schema, result)
+    if len(_EMBEDDED) > _EMBEDDED_MAX:
+        _EMBEDDED.popitem(last=False)
+    return result
 
 
 def _singular(word: str) -> str:
