@@ -325,6 +325,7 @@ def _tokens(name: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in _WORD.findall(name))
 
 
+@lru_cache(maxsize=65536)  # names repeat across messages; bounded
 def normalize(name: str) -> str:
     """Lowercase with separators removed: ``user_Email`` and ``userEmail`` -> ``useremail``."""
     return "".join(ch for ch in name.lower() if ch.isalnum())

@@ -37,6 +37,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from designer.core.lint.finding import Finding
@@ -86,6 +87,12 @@ def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
             )
 
 
+@lru_cache(maxsize=65536)  # property names repeat across messages; bounded
+def _key_size(name: str) -> int:
+    """Serialised size of a property name as a JSON key (quotes and escapes included)."""
+    return len(json.dumps(name))
+
+
 def _size(node: JSON, root: JSON, path: str, unbounded: list[str], depth: int,
           refs: frozenset[str]) -> float:
     """Worst-case JSON size of values of ``node``; ``inf`` when unbounded (path recorded)."""
@@ -117,7 +124,7 @@ def _size(node: JSON, root: JSON, path: str, unbounded: list[str], depth: int,
             props: dict[str, Any] = raw if isinstance(raw, dict) else {}
             total = 2.0
             for name, sub in props.items():
-                total += len(json.dumps(name)) + 2 + _size(sub, root, f"{path}.properties.{name}",
+                total += _key_size(name) + 2 + _size(sub, root, f"{path}.properties.{name}",
                                                            unbounded, depth + 1, refs)
             best = max(best, total)
         elif t == "array":
