@@ -502,7 +502,14 @@ class Simulator:
         if self.profile == "brief":
             envelope: dict[str, Any] = payload if isinstance(payload, dict) else {"data": payload}
             schema = message.schema if isinstance(message.schema, dict) else {}
-            envelope.update({"eventId": event_id, "eventType": wire_type, "version": version,
+            # The schema may pin the envelope's version format (the brief writes "1.0"): keep a
+            # generated/example value that fits it, else use the message version's number.
+            props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+            vschema = props.get("version")
+            current = envelope.get("version")
+            if not (isinstance(current, str) and isinstance(vschema, dict) and self._valid(vschema, current)):
+                envelope["version"] = version
+            envelope.update({"eventId": event_id, "eventType": wire_type,
                              "timestamp": rfc3339(t), "source": item.service})
             for key, value in (("correlationId", inst.correlation_id), ("causationId", item.causation_id),
                                ("partitionKey", inst.partition_key), ("sequence", str(inst.sequence))):

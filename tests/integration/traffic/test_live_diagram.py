@@ -25,3 +25,23 @@ def test_it_lists_for_each_wire_type_the_diagram_edges_that_carry_it(
     assert "<svg" in svg
     for edge in edges["order.placed"]:
         assert f'id="{edge}"' in svg
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_program_without_an_origin_header_may_connect_but_a_foreign_site_may_not(ashop: Any) -> None:
+    from channels.testing import WebsocketCommunicator
+
+    from designer.asgi import application
+
+    team, _owner, token = await ashop()
+    program = WebsocketCommunicator(application, f"/ws/teams/{team.slug}/traffic/",
+                                    headers=[(b"host", b"127.0.0.1"), (b"authorization", f"Bearer {token}".encode())])
+    connected, _ = await program.connect(timeout=5)
+    assert connected
+    await program.disconnect()
+    foreign = WebsocketCommunicator(application, f"/ws/teams/{team.slug}/traffic/",
+                                    headers=[(b"origin", b"http://evil.example"), (b"host", b"127.0.0.1"),
+                                             (b"authorization", f"Bearer {token}".encode())])
+    connected, _ = await foreign.connect(timeout=5)
+    assert not connected
+    await foreign.disconnect()
