@@ -176,13 +176,19 @@ def walk(schema: JSON, prefix: str = "schema", root: JSON = None) -> Iterator[Pr
     """
     if root is None:
         root = schema
-    yield from _walk(schema, prefix, root, 0, frozenset())
+    out: list[Prop] = []
+    _walk(schema, prefix, root, 0, frozenset(), out)
+    yield from out
 
 
-def _walk(node: JSON, path: str, root: JSON, depth: int, refs: frozenset[str]) -> Iterator[Prop]:
+def _walk(node: JSON, path: str, root: JSON, depth: int, refs: frozenset[str], out: list[Prop]) -> None:
+    # Appends to one list rather than chaining generators: a property 5 levels deep would
+    # otherwise pass through 5 ``yield from`` frames, and this walk visits every property of
+    # every schema on a full lint.
     if depth > MAX_DEPTH or not isinstance(node, dict):
         return
-    ref = node.get("$ref")
+    get = node.get
+    ref = get("$ref")
     if isinstance(ref, str):
         if ref in refs:
             return
@@ -190,29 +196,40 @@ def _walk(node: JSON, path: str, root: JSON, depth: int, refs: frozenset[str]) -
         node = resolve(node, root)
         if not isinstance(node, dict):
             return
-    props = node.get("properties")
+        get = node.get
+    props = get("properties")
     if isinstance(props, dict):
         req = required_of(node, root) if "required" in node or "allOf" in node else frozenset()
         for name, sub in props.items():
             if not isinstance(name, str):
                 continue
             sub_path = f"{path}.properties.{name}"
-            sub_ref = sub.get("$ref") if isinstance(sub, dict) else None
-            resolved = resolve(sub, root) if not (isinstance(sub_ref, str) and sub_ref in refs) else {}
-            yield Prop(name, sub_path, resolved if isinstance(resolved, dict) else {}, name in req, depth)
-            yield from _walk(sub, sub_path, root, depth + 1, refs)
-    items = node.get("items")
+            if isinstance(sub, dict):
+                sub_ref = sub.get("$ref")
+                if sub_ref is None:
+                    resolved: JSON = sub
+                elif isinstance(sub_ref, str) and sub_ref in refs:
+                    resolved = {}
+                else:
+                    resolved = resolve(sub, root)
+            else:
+                resolved = resolve(sub, root)
+            out.append(Prop(name, sub_path, resolved if isinstance(resolved, dict) else {},
+                            name in req, depth))
+            if isinstance(sub, dict):
+                _walk(sub, sub_path, root, depth + 1, refs, out)
+    items = get("items")
     if isinstance(items, dict):
-        yield from _walk(items, f"{path}.items", root, depth + 1, refs)
-    prefix_items = node.get("prefixItems")
+        _walk(items, f"{path}.items", root, depth + 1, refs, out)
+    prefix_items = get("prefixItems")
     if isinstance(prefix_items, list):
         for i, it in enumerate(prefix_items):
-            yield from _walk(it, f"{path}.prefixItems.{i}", root, depth + 1, refs)
+            _walk(it, f"{path}.prefixItems.{i}", root, depth + 1, refs, out)
     for key in ("allOf", "anyOf", "oneOf"):
-        branches = node.get(key)
+        branches = get(key)
         if isinstance(branches, list):
             for i, b in enumerate(branches):
-                yield from _walk(b, f"{path}.{key}.{i}", root, depth + 1, refs)
+                _walk(b, f"{path}.{key}.{i}", root, depth + 1, refs, out)
 
 
 # Walked properties per schema object, shared across model snapshots: a re-lint after one
@@ -290,8 +307,18 @@ def envelope_names(model: Model, message: Message) -> frozenset[str]:
 
     cloudevents: the context attributes plus declared extension attributes (headers);
     brief: top-level schema properties plus ``metadata`` properties plus headers; custom: the
-    envelope schema's properties plus the message's headers.
+    envelope schema's properties plus the message's headers. Cached per snapshot: several
+    rules ask for every message.
     """
+    cache: dict[str, tuple[Message, frozenset[str]]] = model_cache(model, "envelope_names", dict)
+    hit = cache.get(message.name)
+    if hit is None or hit[0] is not message:
+        hit = (message, _envelope_names(model, message))
+        cache[message.name] = hit
+    return hit[1]
+
+
+def _envelope_names(model: Model, message: Message) -> frozenset[str]:
     headers = headers_schema(message)
     names: set[str] = set(properties_of(headers, headers))
     profile = model.envelope.profile

@@ -502,13 +502,15 @@ class Simulator:
         if self.profile == "brief":
             envelope: dict[str, Any] = payload if isinstance(payload, dict) else {"data": payload}
             schema = message.schema if isinstance(message.schema, dict) else {}
-            # The schema may pin the envelope's version format (the brief writes "1.0"): keep a
-            # generated/example value that fits it, else use the message version's number.
-            props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
-            vschema = props.get("version")
-            current = envelope.get("version")
-            if not (isinstance(current, str) and isinstance(vschema, dict) and self._valid(vschema, current)):
-                envelope["version"] = version
+            # The schema may pin the envelope's version format (the brief writes "1.0"): send the
+            # message version in the first form it accepts (1.0.0, 1.0, 1); the checker matches
+            # a shorter form by its major number.
+            props = schema.get("properties") if isinstance(schema, dict) else None
+            vschema = props.get("version") if isinstance(props, dict) else None
+            parts = version.split(".")
+            forms = [version, ".".join(parts[:2]), parts[0]]
+            envelope["version"] = next(
+                (f for f in forms if not isinstance(vschema, dict) or self._valid(vschema, f)), version)
             envelope.update({"eventId": event_id, "eventType": wire_type,
                              "timestamp": rfc3339(t), "source": item.service})
             for key, value in (("correlationId", inst.correlation_id), ("causationId", item.causation_id),

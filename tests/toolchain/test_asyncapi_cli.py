@@ -1,7 +1,9 @@
-"""The official AsyncAPI parser accepts every export: the demo shop and each imported fixture.
+"""The official AsyncAPI tools accept every export: the demo shop and each imported fixture.
 
-The validator is @asyncapi/parser (the library behind `asyncapi validate`), installed with
-`make test installs it from tools/package.json` and run by asyncapi_validate.cjs.
+Two checks, both installed by `make test` from tools/package.json: the AsyncAPI CLI
+(`asyncapi validate`, @asyncapi/cli 3.5.2 — the newest release that runs on Node 20) on the
+whole-team export and on each imported fixture's export, and its parser library
+(@asyncapi/parser, via asyncapi_validate.cjs) on every export, per service and per flow too.
 Missing tool: the test is skipped on a developer machine and FAILS when CI=true.
 """
 from __future__ import annotations
@@ -70,3 +72,34 @@ def test_the_asyncapi_tools_accept_every_export(tmp_path: Path) -> None:
     result = _validate(files)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count(": valid") == len(files)
+
+
+CLI = PARSER_DIR / ".bin" / "asyncapi"
+
+
+def test_the_asyncapi_cli_validates_the_team_export_and_every_imported_document(tmp_path: Path) -> None:
+    if not CLI.exists():
+        message = "AsyncAPI CLI missing (make test installs @asyncapi/cli from tools/package.json)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    shop = native.load((ROOT / "designer" / "catalog" / "demo" / "shop.yaml").read_text())
+    exports = {"shop": asyncapi.dump_yaml(shop)}
+    for fixture in FIXTURES:
+        exports[f"imported-{fixture.stem}"] = asyncapi.dump_yaml(asyncapi.load(fixture.read_text()))
+    # The CLI keeps its settings under HOME; give it a private one (and no telemetry to send).
+    env = {**os.environ, "HOME": str(tmp_path), "CI": "true"}
+    for name, text in exports.items():
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(text)
+        result = subprocess.run([str(CLI), "validate", str(path)], capture_output=True, text=True,
+                                timeout=180, env=env, check=False)
+        assert result.returncode == 0, (name, result.stdout + result.stderr)
+        assert "is valid" in result.stdout, (name, result.stdout)
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("asyncapi: 3.0.0\ninfo: {title: x, version: '1'}\n"
+                      "operations:\n  a: {action: send, channel: {$ref: '#/channels/nope'}}\n")
+    result = subprocess.run([str(CLI), "validate", str(broken)], capture_output=True, text=True,
+                            timeout=180, env=env, check=False)
+    assert result.returncode != 0

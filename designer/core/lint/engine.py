@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import itertools
 import json
 import logging
+import operator
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -101,8 +103,23 @@ def _run_rule(info: RuleInfo, model: Model, options: Mapping[str, Any], strict: 
         return [_internal_error(info.id, exc)]
 
 
-def _first(pair: _Keyed | _Sorted) -> tuple[int, str, str, str, str]:
-    return pair[0]
+_FIRST = operator.itemgetter(0)  # the sort key of a pair or triple, without a Python call
+
+
+def _reuse_unchanged(entry: _RuleCache, cached: _RuleCache) -> list[str]:
+    """Keep ``cached``'s lists where a whole-model re-run found the same; return the other keys.
+
+    A whole-model rule re-runs on every change but usually finds what it found before: sharing
+    the cached lists lets the sorted output keep those findings in place.
+    """
+    changed = [k for k in cached.by_key if k not in entry.by_key]
+    for k, found in entry.by_key.items():
+        old = cached.by_key.get(k)
+        if old is not None and old == found:
+            entry.by_key[k] = old
+        else:
+            changed.append(k)
+    return changed
 
 
 def _with_severity(pairs: list[_Keyed], severities: Mapping[str, str]) -> list[_Sorted]:
@@ -161,11 +178,13 @@ class _Dirty:
     messages: frozenset[str]  # messages in the sub-model
     keys: frozenset[str]  # element keys whose cached findings are replaced by the re-run's
     changed: frozenset[str]  # messages that changed themselves or lost/gained a neighbour
+    # No message changed its name, kind, wire type or channel (what "topology" rules read).
+    messages_topology_same: bool = False
 
 
-def _group_messages(model: Model) -> dict[str, tuple[Message, ...]]:
+def _group_messages(messages: tuple[Message, ...]) -> dict[str, tuple[Message, ...]]:
     out: dict[str, list[Message]] = {}
-    for m in model.messages:
+    for m in messages:
         out.setdefault(m.name, []).append(m)
     return {k: tuple(v) for k, v in out.items()}
 
@@ -209,9 +228,7 @@ class Linter:
         self.rules: Mapping[str, RuleInfo] = RULES if rules is None else rules
         self.strict = strict
         self._model: Model | None = None
-        self._messages: dict[str, tuple[Message, ...]] = {}
         self._cache: dict[str, _RuleCache] = {}
-        self._topology: tuple[Any, ...] = ()
         # The last run's output, sorted, with the team's severities applied, and those severities.
         self._sorted: list[_Sorted] | None = None
         self._severities: dict[str, str] = {}
@@ -238,8 +255,7 @@ class Linter:
     def _lint(self, model: Model, config: LintConfig | None) -> list[Finding]:
         config = model.lint if config is None else config
         settings = rule_settings(self.rules, config)
-        messages = _group_messages(model)
-        dirty = self._dirty(model, messages)
+        dirty = self._dirty(model)
         if dirty is None:
             self.last_run = "full"
             self._cache = {}
@@ -247,8 +263,11 @@ class Linter:
             self.last_run = "incremental" if dirty.keys else "cached"
         self.last_dirty = dirty.changed if dirty else frozenset()
         self.last_rerun = dirty.messages if dirty else frozenset()
-        topology = _topology(model)
-        same_topology = dirty is not None and topology == self._topology
+        old = self._model
+        same_topology = (dirty is not None and old is not None and dirty.messages_topology_same
+                         and _same(old.relations, model.relations)
+                         and _same(old.services, model.services)
+                         and _same(old.channels, model.channels) and _same(old.flows, model.flows))
         sub_model: Model | None = None
         new_cache: dict[str, _RuleCache] = {}
         # The sorted output of the last run is patched instead of re-sorted (24k findings sort
@@ -274,7 +293,7 @@ class Linter:
                     replaced = []
                 else:
                     entry = self._full_entry(info, model, options, key)
-                    replaced = None
+                    replaced = _reuse_unchanged(entry, cached)
             else:
                 if sub_model is None:
                     sub_model = _sub_model(model, dirty.messages)
@@ -306,8 +325,6 @@ class Linter:
                         removed.update(map(id, found))
         self._cache = new_cache
         self._model = model
-        self._topology = topology
-        self._messages = messages
         out: list[_Sorted]
         if patch and self._sorted is not None:
             out = [t for t in self._sorted if id(t[2]) not in removed] if removed else list(self._sorted)
@@ -318,7 +335,7 @@ class Linter:
                 for found in entry.by_key.values():
                     collected.extend(found)
             out = _with_severity(collected, config.severities)
-        out.sort(key=_first)
+        out.sort(key=_FIRST)
         self._sorted = out
         self._severities = dict(config.severities)
         return [t[1] for t in out]
@@ -336,7 +353,9 @@ class Linter:
         cached: _RuleCache, dirty: _Dirty,
     ) -> _RuleCache:
         entry = _RuleCache(options_key=key)
-        entry.by_key = {k: found for k, found in cached.by_key.items() if k not in dirty.keys}
+        entry.by_key = dict(cached.by_key)  # a C-level copy, then drop the few replaced keys
+        for k in dirty.keys:
+            entry.by_key.pop(k, None)
         for f in _run_rule(info, sub_model, options, self.strict):
             k = f.key
             entry.crashed = entry.crashed or f.rule == INTERNAL_ERROR_RULE
@@ -346,18 +365,13 @@ class Linter:
             # sub-model): its cached finding from a complete run stands.
         return entry
 
-    def _dirty(self, model: Model, groups: Mapping[str, tuple[Message, ...]]) -> _Dirty | None:
+    def _dirty(self, model: Model) -> _Dirty | None:
         """What the change from the last snapshot can affect, or None for "re-run everything"."""
         old = self._model
         if old is None or _context(old) != _context(model):
             return None
         _carry_indexes(old, model)
-        changed: set[str] = set()
-        if old.messages is not model.messages:
-            for name, group in groups.items():
-                if not _same(self._messages.get(name), group):
-                    changed.add(name)
-            changed.update(name for name in self._messages if name not in groups)
+        changed, messages_topology_same = _message_changes(old.messages, model.messages)
         if not _same(old.relations, model.relations):
             # Counted, not a set: a duplicated relation is a change rules can see.
             before, after = Counter(old.relations), Counter(model.relations)
@@ -366,7 +380,7 @@ class Linter:
         channels = _changed_names(old.channels, model.channels)
         flows = _changed_names(old.flows, model.flows)
         if not (changed or services or channels or flows):
-            return _Dirty(frozenset(), frozenset(), frozenset())
+            return _Dirty(frozenset(), frozenset(), frozenset(), messages_topology_same)
         for m in (old, model):
             changed.update(_messages_touching(m, "services", services))
             changed.update(_messages_touching(m, "channels", channels))
@@ -391,15 +405,39 @@ class Linter:
         keys.update(f"services/{n}" for n in services)
         keys.update(f"channels/{n}" for n in channels)
         keys.update(f"flows/{n}" for n in flows)
-        return _Dirty(frozenset(rerun), frozenset(keys), frozenset(changed))
+        return _Dirty(frozenset(rerun), frozenset(keys), frozenset(changed), messages_topology_same)
 
 
-def _topology(model: Model) -> tuple[Any, ...]:
-    """What "topology" rules read: the model without schemas, examples and descriptions."""
-    return (
-        tuple((m.name, m.kind, m.type, m.channel) for m in model.messages),
-        model.relations, model.services, model.channels, model.flows,
-    )
+def _projection(m: Message) -> tuple[str, str, str, str | None]:
+    """What "topology" rules read of a message: no schemas, examples or descriptions."""
+    return (m.name, m.kind, m.type, m.channel)
+
+
+def _message_changes(old: tuple[Message, ...], new: tuple[Message, ...]) -> tuple[set[str], bool]:
+    """Names of the messages that differ, and whether the topology projection is unchanged.
+
+    Successive snapshots usually keep every unchanged message object in place, so a positional
+    identity scan (``map(is_not)`` runs in C) finds the few changed slots without hashing or
+    grouping 5,000 messages; a reorder only makes the answer conservative. Otherwise (a message
+    added or removed) messages are compared by name.
+    """
+    if old is new:
+        return set(), True
+    changed: set[str] = set()
+    same_topology = True
+    if len(old) == len(new):
+        for i in itertools.compress(itertools.count(), map(operator.is_not, old, new)):
+            a, b = old[i], new[i]
+            if a == b:
+                continue
+            changed.add(a.name)
+            changed.add(b.name)
+            if same_topology and _projection(a) != _projection(b):
+                same_topology = False
+        return changed, same_topology
+    before, after = _group_messages(old), _group_messages(new)
+    changed = {n for n in before.keys() | after.keys() if not _same(before.get(n), after.get(n))}
+    return changed, [_projection(m) for m in old] == [_projection(m) for m in new]
 
 
 # Indexes of a Model (cached properties) that do not depend on its messages: a sub-model that

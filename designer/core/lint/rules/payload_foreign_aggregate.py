@@ -51,7 +51,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from designer.core.lint.finding import Finding
-from designer.core.model import Message, Model
+from designer.core.model import Message, Model, Relation, Service
 from designer.core.schema_walk import is_object, model_cache, normalize, payload_props, resolve, tokens
 
 ID = "payload-foreign-aggregate"
@@ -65,22 +65,63 @@ _SERVICE_SUFFIXES = ("service", "svc", "api", "app", "system", "server", "manage
 
 def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Yield a finding per embedded object whose entity another service owns."""
-    owners = model_cache(model, ID, lambda: _entity_owners(model))
+    owners = model_cache(model, ID, lambda: _owners_for(model))
+    profile = model.envelope.profile
     for message in model.messages:
-        if message.kind != "event" or message.schema is None:
+        if message.kind != "event":
             continue
-        producers = {r.service for r in model.producers(message.name)}
-        if not producers:
-            continue
-        for name, path, explicit, entity in _embedded(model, message):
-            owner = explicit if explicit is not None else owners.get(entity)
-            if owner and owner not in producers:
-                yield Finding(
-                    ID, DEFAULT_SEVERITY, message.kind, message.name,
-                    f"'{name}' embeds an entity owned by '{owner}'; carry its id (e.g. "
-                    f"'{name}Id') and only the fields this event needs, not the whole object.",
-                    path=path,
-                )
+        producers = model.producers(message.name)
+        # A message's findings depend only on it, its producers and the owners index (itself
+        # reused while the topology stands): re-lints rebuild only the changed messages'.
+        hit = _FOUND.get(id(message))
+        if (hit is None or hit[0] is not message or hit[1] != producers or hit[2] is not owners
+                or hit[3] != profile):
+            found = tuple(_findings(model, message, producers, owners))
+            hit = (message, producers, owners, profile, found)
+            _FOUND[id(message)] = hit
+            if len(_FOUND) > _EMBEDDED_MAX:
+                _FOUND.popitem(last=False)
+        yield from hit[4]
+
+
+def _findings(
+    model: Model, message: Message, relations: tuple[Relation, ...], owners: dict[str, str]
+) -> Iterator[Finding]:
+    if message.schema is None or not relations:
+        return
+    producers = {r.service for r in relations}
+    for name, path, explicit, entity in _embedded(model, message):
+        owner = explicit if explicit is not None else owners.get(entity)
+        if owner and owner not in producers:
+            yield Finding(
+                ID, DEFAULT_SEVERITY, message.kind, message.name,
+                f"'{name}' embeds an entity owned by '{owner}'; carry its id (e.g. "
+                f"'{name}Id') and only the fields this event needs, not the whole object.",
+                path=path,
+            )
+
+
+# Per message (by identity; the entry holds the message so an id is not reused while cached):
+# (message, its producer relations, the owners index, envelope profile, its findings).
+_FOUND: OrderedDict[
+    int, tuple[Message, tuple[Relation, ...], dict[str, str], str, tuple[Finding, ...]]
+] = OrderedDict()
+# The owners index of the last topology seen: (services, relations, event names, owners).
+# One entry: a server re-lints one team's successive snapshots, which share their topology.
+_OWNERS: list[tuple[tuple[Service, ...], tuple[Relation, ...], tuple[str, ...], dict[str, str]]] = []
+
+
+def _owners_for(model: Model) -> dict[str, str]:
+    """The owners index of ``model``, reused from the last snapshot when its inputs are equal."""
+    events = tuple(m.name for m in model.messages if m.kind == "event")
+    if _OWNERS:
+        services, relations, names, owners = _OWNERS[0]
+        if (services is model.services or services == model.services) and names == events and (
+                relations is model.relations or relations == model.relations):
+            return owners
+    owners = _entity_owners(model)
+    _OWNERS[:] = [(model.services, model.relations, events, owners)]
+    return owners
 
 
 # The embedded objects of a schema depend only on the schema and the envelope profile: keep
