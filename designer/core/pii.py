@@ -150,10 +150,17 @@ def _pii(name: str, extra: tuple[str, ...]) -> str | None:
 
 def card_category(name: str, extra: Iterable[str] = ()) -> str | None:
     """The kind of card data a property name suggests, or None (masked/tokenised are safe)."""
+    return _card(name, tuple(extra))
+
+
+# Bounded like ``_pii``: property names repeat across thousands of messages, and the security
+# rules ask about every property on every full lint.
+@lru_cache(maxsize=65536)
+def _card(name: str, extra: tuple[str, ...]) -> str | None:
     words = tokens(name)
     if CARD_SAFE_WORDS.intersection(words):
         return None
-    return _match(name, "card", tuple(extra))
+    return _match(name, "card", extra)
 
 
 def secret_category(name: str, extra: Iterable[str] = ()) -> str | None:
@@ -162,10 +169,15 @@ def secret_category(name: str, extra: Iterable[str] = ()) -> str | None:
     A name whose last word qualifies the secret (``passwordChangedAt``, ``tokenType``,
     ``apiKeyId``) or that names a non-credential token (``pageToken``) is not a secret.
     """
+    return _secret(name, tuple(extra))
+
+
+@lru_cache(maxsize=65536)  # see ``_card``
+def _secret(name: str, extra: tuple[str, ...]) -> str | None:
     words = tokens(name)
     if not words or words[-1] in SECRET_QUALIFIERS or SECRET_SAFE_WORDS.intersection(words):
         return None
-    return _match(name, "secret", tuple(extra))
+    return _match(name, "secret", extra)
 
 
 _DIGITS = re.compile(r"^[0-9][0-9 -]{11,22}[0-9]$")

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand, CommandParser
 
 from designer.catalog import render as rd
+from designer.catalog.management.modelfile import ModelFileError, read_model
 from designer.core.diagram import (
     CLUSTERS,
     DEFAULT_LINK,
@@ -26,7 +27,6 @@ from designer.core.diagram import (
     element_url,
     findings_badges,
 )
-from designer.core.formats import FormatError, load_any
 from designer.core.model import Model
 
 
@@ -62,20 +62,10 @@ class Command(BaseCommand):
 
     def _model(self, options: dict[str, Any]) -> Model:
         if options["file"]:
-            path = Path(options["file"])
             try:
-                data = path.read_bytes()
-            except FileNotFoundError:
-                self._fail(f"{path}: no such file")
-            except IsADirectoryError:
-                self._fail(f"{path}: is a directory, not a model file")
-            except OSError as exc:
-                self._fail(f"{path}: cannot read ({exc.strerror or exc})")
-            try:
-                return load_any(data, str(path))
-            except FormatError as exc:
-                where = f"{path}:{exc.line}:{exc.column or 1}" if exc.line else str(path)
-                self._fail(f"{where}: error: {exc.reason}")
+                return read_model(Path(options["file"]))
+            except ModelFileError as exc:
+                self._fail(str(exc))
         # Imported here so --file works on a machine with no database configured.
         from designer.catalog.models import Team
         from designer.catalog.selectors import team_model

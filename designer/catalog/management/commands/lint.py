@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from designer.core.formats import FormatError, load_any
+from designer.catalog.management.modelfile import ModelFileError, read_model
 from designer.core.lint.engine import lint
 from designer.core.lint.finding import SEVERITY_RANK, Finding
 from designer.core.lint.sarif import to_sarif
@@ -60,18 +60,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
         try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            self._fail(f"lint: {path}: no such file")
-        except IsADirectoryError:
-            self._fail(f"lint: {path}: is a directory, not a model file")
-        except OSError as exc:
-            self._fail(f"lint: {path}: cannot read ({exc.strerror or exc})")
-        try:
-            model = load_any(data, str(path))
-        except FormatError as exc:
-            where = f"{path}:{exc.line}:{exc.column or 1}" if exc.line else str(path)
-            self._fail(f"{where}: error: {exc.reason}")
+            model = read_model(path)
+        except ModelFileError as exc:
+            reason = str(exc)
+            self._fail(reason if ": error: " in reason else f"lint: {reason}")
         try:
             findings = lint(model)
         except ValueError as exc:  # a bad lint config in the file (unknown severity)

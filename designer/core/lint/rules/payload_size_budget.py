@@ -109,11 +109,15 @@ def _size(node: JSON, root: JSON, path: str, unbounded: list[str], depth: int,
             return 4.0
     if "const" in node:
         return float(len(json.dumps(node["const"])))
-    if isinstance(node.get("enum"), list) and node["enum"]:
-        return float(max(len(json.dumps(v)) for v in node["enum"]))
-    branches = [b for k in ("oneOf", "anyOf") for b in (node.get(k) or []) if isinstance(node.get(k), list)]
-    if branches:
-        return max(_size(b, root, f"{path}.{i}", unbounded, depth + 1, refs) for i, b in enumerate(branches))
+    enum = node.get("enum")
+    if isinstance(enum, list) and enum:
+        return float(max(len(json.dumps(v)) for v in enum))
+    one_of, any_of = node.get("oneOf"), node.get("anyOf")
+    if one_of is not None or any_of is not None:  # most nodes have neither: skip the list
+        branches = [b for k in (one_of, any_of) if isinstance(k, list) for b in k]
+        if branches:
+            return max(_size(b, root, f"{path}.{i}", unbounded, depth + 1, refs)
+                       for i, b in enumerate(branches))
     types = types_of(node)
     if not types and isinstance(node.get("properties"), dict):
         types = frozenset({"object"})

@@ -42,6 +42,7 @@ CATEGORY = "security"
 OPTIONS: dict[str, Any] = {"extra_words": [], "ignore": []}
 
 _NOT_DATA = frozenset({"boolean"})
+_NOT_DATA_OR_NULL = _NOT_DATA | {"null"}
 
 
 def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -56,9 +57,12 @@ def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         for prop in props:
             if prop.name in ignore or "x-pii" in prop.schema or "x-classification" in prop.schema:
                 continue
-            if types_of(prop.schema) and types_of(prop.schema) <= _NOT_DATA | {"null"}:
+            category = pii_category(prop.name, extra)  # cached by name: the cheap test first
+            if not category:
                 continue
-            category = pii_category(prop.name, extra)
+            types = types_of(prop.schema)
+            if types and types <= _NOT_DATA_OR_NULL:
+                continue
             if category:
                 yield Finding(
                     ID, DEFAULT_SEVERITY, message.kind, message.name,
