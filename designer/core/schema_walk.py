@@ -181,12 +181,16 @@ def walk(schema: JSON, prefix: str = "schema", root: JSON = None) -> Iterator[Pr
     yield from out
 
 
+# Every key ``_walk`` reads.
+_WALKED_KEYS = frozenset({"$ref", "properties", "items", "prefixItems", "allOf", "anyOf", "oneOf"})
+
+
 def _walk(node: JSON, path: str, root: JSON, depth: int, refs: frozenset[str], out: list[Prop]) -> None:
     # Appends to one list rather than chaining generators: a property 5 levels deep would
     # otherwise pass through 5 ``yield from`` frames, and this walk visits every property of
     # every schema on a full lint.
-    if depth > MAX_DEPTH or not isinstance(node, dict):
-        return
+    if depth > MAX_DEPTH or not isinstance(node, dict) or _WALKED_KEYS.isdisjoint(node):
+        return  # the last test skips leaves ({"type": "string"}) in C
     get = node.get
     ref = get("$ref")
     if isinstance(ref, str):

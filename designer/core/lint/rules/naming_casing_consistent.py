@@ -64,12 +64,14 @@ _memo: dict[int, tuple[Message, list[tuple[str, str, str]], frozenset[str]]] = {
 _SUBSCHEMA_KEYS = ("items", "additionalProperties", "not", "if", "then", "else")
 _LIST_KEYS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _DEFS_KEYS = ("$defs", "definitions")
+# Every key the walk reads: a node with none of them (most nodes are leaves) is skipped in C.
+_WALKED_KEYS = frozenset({"properties", "enum", *_SUBSCHEMA_KEYS, *_LIST_KEYS, *_DEFS_KEYS})
 
 
 def _walk(schema: Any, path: str, out: list[tuple[str, str, str]], depth: int) -> None:
     # Subschemas are type-checked before recursing and paths built only for present keys:
     # this walk visits every node of 5,000 schemas on a full lint.
-    if depth > MAX_DEPTH:
+    if depth > MAX_DEPTH or _WALKED_KEYS.isdisjoint(schema):  # a leaf ({"type": "string"})
         return
     get = schema.get
     props = get("properties")
