@@ -32,6 +32,7 @@ def test_it_relays_unpublished_changes_in_process_on_the_embedded_default(make_t
     assert change.published_at is not None
 
 
+@pytest.mark.real_worker
 @pytest.mark.django_db(transaction=True)
 def test_it_relays_changes_through_a_real_celery_worker_in_production_mode(make_team: Any) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:

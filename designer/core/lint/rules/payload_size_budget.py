@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -118,9 +118,11 @@ def _size(node: JSON, root: JSON, path: str, unbounded: list[str], depth: int,
         if branches:
             return max(_size(b, root, f"{path}.{i}", unbounded, depth + 1, refs)
                        for i, b in enumerate(branches))
-    types = types_of(node)
+    declared = node.get("type")
+    # One declared type is the common case: skip building a frozenset for it.
+    types: Iterable[str] = (declared,) if isinstance(declared, str) else types_of(node)
     if not types and isinstance(node.get("properties"), dict):
-        types = frozenset({"object"})
+        types = ("object",)
     best = 4.0  # null
     for t in types:
         if t == "object":
