@@ -709,6 +709,19 @@ def shape_service(model: Model, service: Service, cache: dict[str, MessageShape]
                         model.revision, model.name)
 
 
+def type_names(shape: ServiceShape, scope: Scope) -> dict[str, str]:
+    """Type names of a service's messages (first, so they keep their own names) and of the
+    nested objects and enums they define, unique within ``scope``."""
+    names: dict[str, str] = {}
+    for m in shape.messages:
+        names[m.message.name] = scope.name("msg:" + m.message.name, m.message.name)
+    for m in shape.messages:
+        for d in m.defs:
+            if d.key not in names:
+                names[d.key] = scope.name("def:" + d.key, d.suggestion)
+    return names
+
+
 def json_text(value: JSON) -> str:
     """Compact, ASCII-only JSON for an example embedded in generated code."""
     return json.dumps(value, ensure_ascii=True, separators=(",", ":"))

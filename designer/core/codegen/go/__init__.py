@@ -60,13 +60,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
 
     pkg = Scope("lowerjoin", KEYWORDS, PACKAGE_RESERVED).name(shape.service.name)
     top = Scope("pascal", KEYWORDS, GLOBAL_RESERVED)
-    names: dict[str, str] = {}
-    for m in shape.messages:
-        names[m.message.name] = top.name("msg:" + m.message.name, m.message.name)
-    for m in shape.messages:
-        for d in m.defs:
-            if d.key not in names:
-                names[d.key] = top.name("def:" + d.key, d.suggestion)
+    names = common.type_names(shape, top)
     blocks: list[dict[str, Any]] = []
     uses_time = False
     for m in shape.messages:

@@ -85,13 +85,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
 
     pkg = "com.example." + Scope("lowerjoin", KEYWORDS).name(shape.service.name)
     types = Scope("pascal", KEYWORDS, TYPE_RESERVED, fold_case=True)
-    names: dict[str, str] = {}
-    for m in shape.messages:
-        names[m.message.name] = types.name("msg:" + m.message.name, m.message.name)
-    for m in shape.messages:
-        for d in m.defs:
-            if d.key not in names:
-                names[d.key] = types.name("def:" + d.key, d.suggestion)
+    names = common.type_names(shape, types)
     blocks: list[dict[str, Any]] = []
     for m in shape.messages:
         for d in m.defs:
