@@ -1,11 +1,12 @@
-"""One casing style per kind of name: message names, channels, payload properties, enum values.
+"""One casing style per kind of name: services, message names, channels, payload properties, enums.
 
 Within each kind the most common style wins (PascalCase, camelCase, snake_case,
 SCREAMING_SNAKE_CASE, kebab-case, dot.case) and the names written otherwise are flagged. A
 single word fits several styles (``order`` is camelCase, snake_case and kebab-case at once), so
 it is never the odd one out by itself. Option ``styles`` fixes the style per kind instead of
 taking the majority, e.g. ``{"properties": "camelCase", "messages": "PascalCase"}``; kinds are
-``messages``, ``channels``, ``properties`` and ``enums``.
+``services``, ``messages``, ``channels``, ``properties`` and ``enums`` (``OrderService`` beside
+``payment-service`` and ``shipping-service`` is flagged: ``order-service``).
 
 Flags: a name whose casing differs from the one used by the rest of its kind, with the name
 rewritten in that style.
@@ -167,13 +168,13 @@ def dominant(names: Iterable[str]) -> str | None:
 def _flag(kind: str, name: str, style: str, element_kind: str, element: str, path: str) -> Finding:
     words = split_identifier(name)
     better = render(words, style) if words else None
-    label = {"messages": "Message name", "channels": "Channel name",
+    label = {"services": "Service name", "messages": "Message name", "channels": "Channel name",
              "properties": "Property", "enums": "Enum value"}[kind]
     text = f"{label} {name!r} is not in {style} like the other {kind}"
     fix = None
     if better and better != name:
         text += f"; write it {better!r}."
-        if kind in ("messages", "channels"):
+        if kind in ("services", "messages", "channels"):
             fix = Fix("rename", "name", better, f"Rename to {better}")
     else:
         text += "."
@@ -197,7 +198,8 @@ def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     for key in counts:
         kind, name = key.split(_SEP, 1)
         schema_distinct[kind].add(name)
-    for kind, elements in (("messages", [(m.name, m.kind, m.name) for m in model.messages]),
+    for kind, elements in (("services", [(s.name, "service", s.name) for s in model.services]),
+                           ("messages", [(m.name, m.kind, m.name) for m in model.messages]),
                            ("channels", [(c.name, "channel", c.name) for c in model.channels])):
         style = _style_of(kind, {e[0] for e in elements}, fixed)
         if style is None:

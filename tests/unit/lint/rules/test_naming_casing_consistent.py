@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from designer.core.model import Channel
+from designer.core.model import Channel, Service
 from tests.unit.lint.lint_kit import event, flagged, model, run, with_schema
 
 RULE = "naming-casing-consistent"
@@ -54,3 +54,16 @@ def test_it_does_not_count_single_words_against_a_style() -> None:
 def test_it_survives_odd_schemas() -> None:
     odd = with_schema(event("OrderPlaced"), {"properties": ["not", "a", "dict"], "items": True})
     assert flagged(RULE, model(odd, event("Other"))) == []
+
+
+def test_it_flags_the_service_name_in_the_minority_style() -> None:
+    m = model(services=(Service("OrderService"), Service("payment-service"), Service("shipping-service")))
+    (finding,) = run(RULE, m)
+    assert (finding.kind, finding.element) == ("service", "OrderService")
+    assert finding.fix is not None and finding.fix.value == "order-service"
+    assert "Service name 'OrderService' is not in kebab-case" in finding.message
+
+
+def test_it_passes_services_named_in_one_style() -> None:
+    m = model(services=(Service("order-service"), Service("payment-service")))
+    assert flagged(RULE, m) == []
