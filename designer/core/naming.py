@@ -1,6 +1,7 @@
 """Naming analysis: split identifiers, tell an event's tense and a command's or query's mood.
 
-Built on lemminflect's offline English data (lemmas and inflections of ~30k verbs), not on
+Built on lemminflect's offline English data (lemmas and inflections of ~30k verbs, read through
+``lexicon`` so a command-line run does not pay lemminflect's load time), not on
 "ends in -ed": irregular forms (sent, paid, withdrawn), same-form verbs (reset, put, read) and
 -ed words that are not verbs (feed, need, hundred) are all decided from the dictionary, and the
 position of the verb in the name settles what the dictionary cannot (``PasswordReset`` is an
@@ -16,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import lemminflect
+from designer.core import lexicon
 
 # ---- splitting -----------------------------------------------------------------------------
 
@@ -201,20 +202,19 @@ def word_info(word: str) -> WordInfo:
     word = word.lower()
     if not word.isalpha():
         return WordInfo(word, (), frozenset(), False)
-    readings = lemminflect.getAllLemmas(word)
-    noun = "NOUN" in readings or "PROPN" in readings
-    lemmas: tuple[str, ...] = tuple(readings.get("VERB", ()))
+    oov = not lexicon.known(word)
+    noun = lexicon.is_noun(word)
+    lemmas: tuple[str, ...] = lexicon.verb_lemmas(word)
     tags: set[str] = set()
-    oov = not readings
     if oov:
         # Unknown word (upserted, geocoded): accept only inflected forms that round-trip
         # through lemminflect's rules; an unknown bare word is taken for a noun, not a verb,
         # unless it is one of our action verbs (sync, upsert).
-        lemmas = tuple(lemminflect.getAllLemmasOOV(word, upos="VERB").get("VERB", ()))
+        lemmas = lexicon.oov_verb_lemmas(word)
     for lemma in lemmas:
-        inflections = lemminflect.getAllInflections(lemma, upos="VERB")
+        inflections = lexicon.verb_forms(lemma)
         if not inflections and oov:
-            inflections = {tag: tuple(lemminflect.getAllInflectionsOOV(lemma, upos="VERB").get(tag, ()))
+            inflections = {tag: lexicon.oov_verb_forms(lemma).get(tag, ())
                            for tag in ("VBD", "VBN", "VBG", "VBZ")}
         for tag, forms in inflections.items():
             if word in forms:
@@ -231,7 +231,7 @@ def word_info(word: str) -> WordInfo:
 
 def past_participle(lemma: str) -> str | None:
     """The past participle used in event names (sent, paid, withdrawn, cancelled)."""
-    forms = lemminflect.getInflection(lemma, tag="VBN") or lemminflect.getInflection(lemma, tag="VBD")
+    forms = lexicon.inflection(lemma, "VBN") or lexicon.inflection(lemma, "VBD")
     if not forms:
         return None
     # Both spellings are fine (cancelled/canceled); pick the doubled one, deterministically.
@@ -279,7 +279,7 @@ def verb_of_nominalisation(word: str) -> str | None:
                 candidate = stem[:-1] + "er"  # registration -> register
             else:
                 candidate = stem + ending
-            if candidate in lemminflect.getAllLemmas(candidate).get("VERB", ()):
+            if candidate in lexicon.verb_lemmas(candidate):
                 found.add(candidate)
         if found:
             break
