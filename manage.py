@@ -1,22 +1,33 @@
 #!/usr/bin/env python
-"""Django's command-line utility for the event flow designer."""
+"""Django's command-line utility for the event flow designer.
+
+The file-based commands (``lint``, ``codegen``, ``check_compat``, ``diagram --file``) run on the
+pure core without setting Django up (``designer.cli``): same options, output and exit codes,
+without Django's start-up.
+"""
 import os
 import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "designer.settings")
-    from django.core.exceptions import ImproperlyConfigured
-    from django.core.management import execute_from_command_line
-
     try:
-        execute_from_command_line(sys.argv)
+        from designer.cli import handles
+        from designer.cli import main as run_file_command
+
+        if handles(sys.argv):
+            sys.exit(run_file_command(sys.argv))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "designer.settings")
+        from django.core.exceptions import ImproperlyConfigured
+        from django.core.management import execute_from_command_line
+
+        try:
+            execute_from_command_line(sys.argv)
+        except ImproperlyConfigured as exc:  # a malformed environment variable: say which, no traceback
+            sys.stderr.write(f"Configuration error: {exc}\n")
+            sys.exit(2)
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
-    except ImproperlyConfigured as exc:  # a malformed environment variable: say which, no traceback
-        sys.stderr.write(f"Configuration error: {exc}\n")
-        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ def test_it_refuses_a_50_mb_document_by_size_without_parsing_it() -> None:
     started = time.perf_counter()
     error = error_of(text)
     assert time.perf_counter() - started < 0.5
-    assert error.reason == "the document is 52,428,803 bytes; the limit is 10,485,760 bytes"
+    assert error.reason == "the document is 52,428,803 bytes; the limit is 33,554,432 bytes"
     assert error.line is None
 
 

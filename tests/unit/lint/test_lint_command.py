@@ -153,3 +153,30 @@ def test_it_runs_as_a_process_without_any_database(write, tmp_path: Path) -> Non
     assert "channel-name-broker-valid" in proc.stdout
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "missing-dir").exists()
+
+
+def test_it_lints_the_demo_without_importing_django_or_celery(tmp_path: Path) -> None:
+    demo = ROOT / "designer" / "catalog" / "demo" / "shop.yaml"
+    probe = "\n".join([
+        "import runpy, sys",
+        f"sys.argv = ['manage.py', 'lint', {str(demo)!r}, '--format', 'json']",
+        "try:",
+        "    runpy.run_path('manage.py', run_name='__main__')",
+        "except SystemExit as exc:",
+        "    loaded = ('django' in sys.modules, 'celery' in sys.modules)",
+        "    sys.stderr.write(f'exit={exc.code} django={loaded[0]} celery={loaded[1]}')",
+    ])
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.stderr.endswith("exit=1 django=False celery=False"), proc.stderr
+    findings = json.loads(proc.stdout)
+    assert {"card-data-in-payload", "naming-casing-consistent"} & {f["rule"] for f in findings}
+    assert all(f["line"] for f in findings if f["key"] != "model")
+
+
+def test_it_gives_the_same_output_through_django_and_without_it(write) -> None:  # type: ignore[no-untyped-def]
+    path = write(ERRORS)
+    code, out, err = run(path)
+    proc = subprocess.run([sys.executable, "manage.py", "lint", str(path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (code, out, err)
