@@ -1,11 +1,24 @@
-"""Lint benchmark: full lint and re-lint after one change, on synthetic models.
+"""Lint benchmark: the command line against Spectral, and the engine (full lint, re-lint).
 
-    .venv/bin/python bench/lint_bench.py [--sizes 100,1000,5000] [--runs 5]
+    .venv/bin/python bench/lint_bench.py [--cli-sizes 1000,5000] [--cli-runs 5] [--spectral-runs 3]
+                                         [--sizes 100,1000,5000] [--runs 5] [--no-spectral]
 
 Models: N messages over 500 services (fewer for small N), ~8-property schemas with nested
 objects, enums and formats, one producer and 1-3 consumers per message, a channel per ten
-messages. Prints the median wall time of the full lint (fresh ``Linter``) and of the re-lint
-after one message's schema changed (warm ``Linter``), with every registered rule.
+messages.
+
+Command line (what a user runs, start-up included): the model is written as a native design
+file (YAML) and as an AsyncAPI 3.0 document (JSON, from our exporter); ``manage.py lint`` is
+run on each as a separate process, and Spectral 6 (``@stoplight/spectral-cli`` with the
+``spectral:asyncapi`` ruleset) on the same AsyncAPI document, in the same run. Prints median
+wall time, peak memory (max RSS) and the ratio Spectral / ours. Spectral is installed into
+``bench/spectral/node_modules`` on first use (``npm ci``; nothing else needs it). One warm-up run
+of each command comes first (it writes bytecode caches and the lexicon snapshot, as any first
+run on a machine does). Targets: 1,000 messages <= 1.0 s, 5,000 <= 3.0 s and <= 250 MB;
+Spectral ratio >= 8x at 1,000 and >= 10x at 5,000.
+
+Engine: the median wall time of the full lint (fresh ``Linter``) and of the re-lint after one
+message's schema changed (warm ``Linter``), with every registered rule, in process.
 Targets: 5,000 messages < 1 s full, re-lint < 50 ms.
 """
 from __future__ import annotations
@@ -13,14 +26,23 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gc
+import json
 import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SPECTRAL_DIR = ROOT / "bench" / "spectral"
+SPECTRAL = SPECTRAL_DIR / "node_modules" / ".bin" / "spectral"
 
+from designer.core.formats import asyncapi, native
 from designer.core.lint.engine import Linter
 from designer.core.lint.registry import RULES, RuleInfo
 from designer.core.model import Channel, Message, Model, Relation, Service, Version
@@ -142,13 +164,91 @@ def per_rule(n: int, runs: int, rules: dict[str, RuleInfo], top: int) -> None:
         print(f"  {t * 1000:8.1f}ms  {rule_id} ({scope})")
 
 
+def run_process(argv: list[str], cwd: Path) -> tuple[float, float, int, str]:
+    """Run ``argv``; return wall seconds, peak RSS in MB, exit code and the stdout's first line."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    # wait4 gives this child's own resource usage (ru_maxrss in KB on Linux).
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.stdout.close()
+    first = out.decode("utf-8", "replace").splitlines()[0] if out else ""
+    return wall, usage.ru_maxrss / 1024, proc.returncode, first
+
+
+def ensure_spectral() -> bool:
+    """Install Spectral into bench/spectral on first use; False when npm is not available."""
+    if SPECTRAL.exists():
+        return True
+    npm = shutil.which("npm")
+    if npm is None:
+        print("Spectral: npm not found; install Node.js/npm to compare with Spectral")
+        return False
+    print("Installing @stoplight/spectral-cli into bench/spectral (first use, about a minute)...")
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=SPECTRAL_DIR, check=True)
+    return SPECTRAL.exists()
+
+
+def median_of(argv: list[str], runs: int, cwd: Path) -> tuple[float, float, int, str]:
+    """Median wall time over ``runs`` runs after one warm-up; the largest peak RSS seen."""
+    run_process(argv, cwd)  # warm-up: bytecode and lexicon caches, page cache
+    walls, peaks, code, first = [], [], 0, ""
+    for _ in range(runs):
+        wall, rss, code, first = run_process(argv, cwd)
+        walls.append(wall)
+        peaks.append(rss)
+    return statistics.median(walls), max(peaks), code, first
+
+
+def cli(sizes: list[int], runs: int, spectral_runs: int, with_spectral: bool) -> None:
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "designer", "manage.py"], cwd=ROOT,
+                   check=True, stdout=subprocess.DEVNULL)
+    have_spectral = with_spectral and ensure_spectral()
+    ruleset = SPECTRAL_DIR / ".spectral.yaml"
+    print(f"\ncommand line, whole process (median of {runs}; Spectral median of {spectral_runs}); "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'messages':>9} {'input':<22} {'ours':>9} {'peak':>8} {'Spectral':>10} {'peak':>8} {'ratio':>7}")
+    with tempfile.TemporaryDirectory(prefix="lint-bench-") as tmp:
+        for n in sizes:
+            model = build_model(n)
+            design = Path(tmp) / f"model-{n}.yaml"
+            design.write_text(native.dump(model), encoding="utf-8")
+            document = Path(tmp) / f"asyncapi-{n}.json"
+            document.write_text(json.dumps(asyncapi.dump(model), indent=2), encoding="utf-8")
+            ours = [sys.executable, "manage.py", "lint", "--fail-on", "never"]
+            wall, rss, code, _ = median_of([*ours, str(design)], runs, ROOT)
+            assert code == 0, f"manage.py lint failed on {design}"
+            print(f"{n:>9} {'design file (YAML)':<22} {wall:>8.2f}s {rss:>6.0f}MB")
+            wall, rss, code, _ = median_of([*ours, str(document)], runs, ROOT)
+            assert code == 0, f"manage.py lint failed on {document}"
+            line = f"{n:>9} {'AsyncAPI 3.0 (JSON)':<22} {wall:>8.2f}s {rss:>6.0f}MB"
+            if have_spectral:
+                s_wall, s_rss, s_code, first = median_of(
+                    [str(SPECTRAL), "lint", str(document), "--ruleset", str(ruleset), "--format", "text",
+                     "--fail-severity", "error", "--quiet"], spectral_runs, ROOT)
+                assert s_code in (0, 1), f"Spectral failed ({s_code}): {first}"
+                line += f" {s_wall:>9.2f}s {s_rss:>6.0f}MB {s_wall / wall:>6.1f}x"
+            print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100,1000,5000")
+    parser.add_argument("--cli-sizes", default="1000,5000", help="command-line sizes ('' to skip)")
+    parser.add_argument("--cli-runs", type=int, default=5)
+    parser.add_argument("--spectral-runs", type=int, default=3)
+    parser.add_argument("--no-spectral", action="store_true", help="do not run Spectral")
+    parser.add_argument("--sizes", default="100,1000,5000", help="engine sizes ('' to skip)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--category", default="", help="only rules of this category (e.g. naming)")
     parser.add_argument("--top", type=int, default=12, help="per-rule breakdown: show the N slowest")
     args = parser.parse_args()
+    if args.cli_sizes:
+        cli([int(x) for x in args.cli_sizes.split(",")], args.cli_runs, args.spectral_runs, not args.no_spectral)
+    if not args.sizes:
+        return
     rules = {k: v for k, v in RULES.items() if not args.category or v.category == args.category}
     print(f"rules: {len(rules)}  (median of {args.runs} full runs, {args.runs * 2} re-lints; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")

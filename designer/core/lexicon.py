@@ -15,11 +15,10 @@ The functions return exactly what the named lemminflect calls return for a lower
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import marshal
 import os
-import tempfile
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -56,14 +55,14 @@ def snapshot_path() -> Path | None:
     resources = _resources()
     if resources is None:
         return None
-    digest = hashlib.sha256(str(_FORMAT).encode())
+    stamp = f"{_FORMAT};{resources}"
     for name in _DATA_FILES:
         try:
             st = (resources / name).stat()
         except OSError:
             continue
-        digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns};".encode())
-    return cache_dir() / f"lexicon-{digest.hexdigest()[:16]}.marshal"
+        stamp += f";{name}:{st.st_size}:{st.st_mtime_ns}"
+    return cache_dir() / f"lexicon-{zlib.crc32(stamp.encode()):08x}.marshal"
 
 
 def _build() -> tuple[_Lemmas, _Verbs]:
@@ -92,6 +91,8 @@ def _build() -> tuple[_Lemmas, _Verbs]:
 
 
 def _write(path: Path, data: bytes) -> None:
+    import tempfile  # only when the snapshot is (re)built
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lexicon-")

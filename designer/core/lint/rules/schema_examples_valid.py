@@ -28,8 +28,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import jsonschema_rs
-
 from designer.core.lint.finding import Finding
 from designer.core.model import JSON, Model
 
@@ -91,6 +89,10 @@ def _first_error(node: JSON, root: JSON, value: JSON) -> str:
         node = {**{k: root[k] for k in ("$defs", "definitions") if k in root}, **node}
         node.pop("examples", None)
         node.pop("default", None)
+    # Imported on first use: jsonschema_rs costs 0.2-0.7 s of start-up here, and a model with
+    # no example or default (as many are) never needs it.
+    import jsonschema_rs
+
     try:
         validator = jsonschema_rs.Draft202012Validator(node, validate_formats=True, offline=True)
         for error in validator.iter_errors(value):
