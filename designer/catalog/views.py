@@ -99,9 +99,9 @@ def _back(request: HttpRequest, url: str) -> HttpResponse:
 
 def _lint(request: HttpRequest) -> Any:
     """The team's lint findings for the current revision (empty when lint is unavailable)."""
-    from . import linting
+    from designer.lintreview.selectors import team_findings
 
-    return linting.team_findings(request.team)
+    return team_findings(request.team)
 
 
 # ------------------------------------------------------------------ accounts and teams
@@ -379,9 +379,9 @@ def validate_field(request: HttpRequest, coll: str) -> HttpResponse:
         if name and qs.exists():
             msgs.append(f"A {spec['label']} named “{name}” already exists.")
         if coll == "messages" and name:
-            from . import linting
+            from designer.lintreview.selectors import name_hints
 
-            hints = linting.name_hints(name, request.POST.get("kind", "event"))
+            hints = name_hints(name, request.POST.get("kind", "event"))
     elif field in ("schema", "example"):
         form = VersionForm(request.POST)
         form.is_valid()

@@ -15,12 +15,12 @@ from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from designer.catalog import linting
 from designer.catalog import render as rd
 from designer.catalog.models import Channel, Flow, Message, Service, Team
 from designer.catalog.selectors import team_model
 from designer.core.diagram import DiagramError, DiagramOptions, FindingBadge, build_dot
 from designer.core.model import Model
+from designer.lintreview import selectors as linting
 
 from .models import DiagramRender
 from .options import ViewOptions

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("t/<slug:slug>/findings/", views.findings, name="lint_findings"),
+    path("t/<slug:slug>/findings/status/", views.status, name="lint_status"),
     path("t/<slug:slug>/findings/waive/", views.waive, name="lint_waive"),
     path("t/<slug:slug>/findings/fix/", views.apply_fix, name="lint_apply_fix"),
     path("t/<slug:slug>/waivers/<int:wid>/revoke/", views.revoke, name="lint_revoke"),

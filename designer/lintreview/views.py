@@ -9,8 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
-from designer.catalog import linting
 from designer.catalog import services as catalog
 from designer.catalog.access import team_view
 from designer.catalog.models import Channel, Flow, Message, Service, Team
@@ -21,6 +21,7 @@ from designer.core.lint.finding import SEVERITY_RANK, Finding
 from designer.core.lint.registry import RULES
 from designer.core.lint.sarif import to_sarif
 
+from . import selectors as linting
 from . import services as svc
 from .forms import LintConfigForm, WaiverForm
 from .models import Waiver
@@ -30,10 +31,7 @@ COLLECTIONS = {"messages": Message, "services": Service, "channels": Channel, "f
 
 
 def _lint(team: Team) -> linting.TeamLint:
-    lint = linting.team_findings(team)
-    if lint is None:  # pragma: no cover - only without the core engine
-        raise Http404("Lint is not available.")
-    return lint
+    return linting.team_findings(team)
 
 
 def _element_pks(team: Team) -> dict[str, int]:
@@ -67,6 +65,17 @@ def _find(lint: linting.TeamLint, fingerprint: str) -> Finding:
 
 
 # ------------------------------------------------------------------ findings page
+@team_view()
+@require_GET
+def status(request: HttpRequest) -> HttpResponse:
+    """While a background lint runs: its progress (polled by the page); then a page refresh."""
+    lint = _lint(request.team)  # type: ignore[attr-defined]
+    if lint.pending:
+        return render(request, "lint/_checking.html", {"lint": lint})
+    return HttpResponseClientRefresh()
+
+
+
 @team_view()
 @require_GET
 def findings(request: HttpRequest) -> HttpResponse:
@@ -256,7 +265,7 @@ def _api_team(request: HttpRequest, slug: str) -> Team | HttpResponse:
 
 def finding_json(f: Finding) -> dict[str, Any]:
     """The same shape as ``manage.py lint --format json`` (no file, so no line or column)."""
-    from designer.catalog.management.commands.lint import finding_dict
+    from designer.cli.lint import finding_dict
 
     return finding_dict(f, None)
 

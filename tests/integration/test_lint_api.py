@@ -10,10 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from designer.catalog import linting
 from designer.catalog import services as catalog
 from designer.catalog.selectors import team_model
 from designer.core.formats import native
+from designer.lintreview import selectors as linting
 
 pytestmark = pytest.mark.django_db
 

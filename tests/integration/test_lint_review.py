@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from designer.catalog import linting
 from designer.catalog import services as catalog
 from designer.catalog.models import Change, Message
+from designer.lintreview import selectors as linting
 from designer.lintreview import services as svc
 from designer.lintreview.models import Waiver
 

@@ -36,7 +36,7 @@ import json
 import logging
 import operator
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,9 +239,52 @@ class Linter:
         self.last_run: str = ""
         self.last_dirty: frozenset[str] = frozenset()
         self.last_rerun: frozenset[str] = frozenset()
+        # What plan() worked out: (snapshot asked about, snapshot it was compared to, the
+        # snapshot with unchanged elements shared, result).
+        self._planned: tuple[Model, Model | None, Model, _Dirty | None] | None = None
 
-    def lint(self, model: Model, config: LintConfig | None = None) -> list[Finding]:
-        """Return the sorted findings of ``model``, re-running rules only where needed."""
+    # ---- sharing between processes ----------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle support (the web shares a linter's state through its cache): the registry is
+        left out when it is the global one, the rest (last snapshot, per-rule findings, sorted
+        output) is kept with its object identities, which the sorted-output patching relies on."""
+        state = dict(self.__dict__)
+        state["_planned"] = None
+        if state["rules"] is RULES:
+            state["rules"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled linter (see ``__getstate__``)."""
+        if state.get("rules") is None:
+            state["rules"] = RULES
+        state.setdefault("_planned", None)
+        self.__dict__.update(state)
+
+    @property
+    def revision(self) -> str | None:
+        """The revision of the last snapshot linted (None before the first run)."""
+        return None if self._model is None else self._model.revision
+
+    def plan(self, model: Model) -> int | None:
+        """How many messages a ``lint(model)`` would re-run: None means every rule on everything.
+
+        Cheap (no rule runs): callers use it to decide whether a re-lint is small enough to do
+        now or belongs in the background.
+        """
+        if self._model is None:
+            return None
+        interned = _intern(self._model, model)
+        dirty = self._dirty(interned)
+        self._planned = (model, self._model, interned, dirty)  # the next lint(model) reuses it
+        return None if dirty is None else len(dirty.messages)
+
+    def lint(self, model: Model, config: LintConfig | None = None, *,
+             progress: Callable[[int, int], None] | None = None) -> list[Finding]:
+        """Return the sorted findings of ``model``, re-running rules only where needed.
+
+        ``progress(done, total)`` is called before each rule runs (for a background full lint).
+        """
         # Lint allocates many small, acyclic objects; with a big model in memory the cyclic
         # collector's full passes would cost more than the rules (measured: 1.7 s -> 1.0 s for
         # 5,000 messages). Reference counting still frees everything; the collector is
@@ -249,15 +292,22 @@ class Linter:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._lint(model, config)
+            return self._lint(model, config, progress)
         finally:
             if was_enabled:
                 gc.enable()
 
-    def _lint(self, model: Model, config: LintConfig | None) -> list[Finding]:
+    def _lint(self, model: Model, config: LintConfig | None,
+              progress: Callable[[int, int], None] | None = None) -> list[Finding]:
         config = model.lint if config is None else config
         settings = rule_settings(self.rules, config)
-        dirty = self._dirty(model)
+        planned, self._planned = self._planned, None
+        if planned is not None and planned[0] is model and planned[1] is self._model:
+            model, dirty = planned[2], planned[3]
+        else:
+            if self._model is not None:
+                model = _intern(self._model, model)
+            dirty = self._dirty(model)
         if dirty is None:
             self.last_run = "full"
             self._cache = {}
@@ -279,7 +329,9 @@ class Linter:
                  and self._severities == dict(config.severities))
         removed: list[_Keyed] = []
         added: list[_Keyed] = []
-        for rule_id, (_override, options) in settings.items():
+        for done, (rule_id, (_override, options)) in enumerate(settings.items()):
+            if progress is not None:
+                progress(done, len(settings))
             info = self.rules[rule_id]
             key = _options_key(options)
             cached = self._cache.get(rule_id)
@@ -430,9 +482,44 @@ class Linter:
         return _Dirty(frozenset(rerun), frozenset(keys), frozenset(changed), messages_topology_same)
 
 
+def _intern(old: Model, new: Model) -> Model:
+    """``new`` with every element equal to one of ``old`` replaced by ``old``'s very object.
+
+    A server rebuilds its snapshot from the database on every revision, so every element is a
+    new object even when one message changed. Sharing the unchanged ones restores what the
+    identity fast paths (the dirty scan, the model's indexes, rules' per-object memos) expect:
+    the re-lint then costs what the change costs. Findings name elements, never objects, so
+    linting the shared snapshot reports exactly what linting ``new`` would.
+    """
+    if old is new:
+        return new
+    changes: dict[str, Any] = {}
+    for attr in ("services", "messages", "channels", "relations", "flows"):
+        before, after = getattr(old, attr), getattr(new, attr)
+        if before is after:
+            continue
+        if before == after:
+            changes[attr] = before
+            continue
+        if attr == "relations":
+            continue  # compared as a whole by the dirty scan; no per-element memo uses them
+        by_name = {x.name: x for x in before}
+        shared = []
+        for x in after:
+            o = by_name.get(x.name)
+            shared.append(o if o is not None and (o is x or o == x) else x)
+        changes[attr] = tuple(shared)
+    return dataclasses.replace(new, **changes) if changes else new
+
+
 def _projection(m: Message) -> tuple[str, str, str, str | None]:
     """What "topology" rules read of a message: no schemas, examples or descriptions."""
     return (m.name, m.kind, m.type, m.channel)
+
+
+# More changed slots than this in a positional scan means the messages moved (a snapshot sorted
+# by name after a rename or an insertion), not that they all changed: compare them by name.
+_POSITIONAL_LIMIT = 16
 
 
 def _message_changes(old: tuple[Message, ...], new: tuple[Message, ...]) -> tuple[set[str], bool]:
@@ -440,8 +527,8 @@ def _message_changes(old: tuple[Message, ...], new: tuple[Message, ...]) -> tupl
 
     Successive snapshots usually keep every unchanged message object in place, so a positional
     identity scan (``map(is_not)`` runs in C) finds the few changed slots without hashing or
-    grouping 5,000 messages; a reorder only makes the answer conservative. Otherwise (a message
-    added or removed) messages are compared by name.
+    grouping 5,000 messages. Otherwise (a message added or removed, or many slots differing
+    because a rename shifted a name-sorted snapshot) messages are compared by name.
     """
     if old is new:
         return set(), True
@@ -456,7 +543,10 @@ def _message_changes(old: tuple[Message, ...], new: tuple[Message, ...]) -> tupl
             changed.add(b.name)
             if same_topology and _projection(a) != _projection(b):
                 same_topology = False
-        return changed, same_topology
+            if len(changed) > _POSITIONAL_LIMIT:
+                break  # a rename shifted the sorted messages: compare by name instead
+        else:
+            return changed, same_topology
     before, after = _group_messages(old), _group_messages(new)
     changed = {n for n in before.keys() | after.keys() if not _same(before.get(n), after.get(n))}
     return changed, [_projection(m) for m in old] == [_projection(m) for m in new]
