@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -44,6 +45,8 @@ NOT_PAST: frozenset[str] = frozenset(_words(
     "feed seed speed need embed hundred red bed shed breed deed greed weed steed creed reed "
     "bred"
 ))
+# Words that open a complement after a past participle (PasswordResetByAdmin, ItemAddedToCart).
+PREPOSITIONS: frozenset[str] = _words("by for to from in into on at with via after before per of out")
 # Trailing words that name the kind of thing rather than the thing (OrderPlacedEvent).
 KIND_SUFFIXES: dict[str, frozenset[str]] = {
     "event": frozenset({"event", "evt"}),
@@ -64,7 +67,15 @@ ACTION_VERBS: frozenset[str] = frozenset(_words(
     "generate issue redeem apply attach detach link unlink subscribe unsubscribe invite join "
     "leave block unblock flag unflag tag untag hide show mark unmark clear set put cut read "
     "broadcast build sell buy hold write print scan load save store fetch get find list "
-    "search lookup count query retrieve view browse resolve quote preview estimate place"
+    "search lookup count query retrieve view browse resolve quote preview estimate place "
+    # Verbs of API and operations vocabularies that are also nouns (a clone, a test, a purchase):
+    # first in a command they are the action, as in CloneReceiptRuleSet or PurchaseReservedOffering.
+    "clone test purchase associate disassociate checkpoint encrypt decrypt reboot restart redrive "
+    "resync rollback deregister deauthorize label unlabel render provision deprovision reconcile "
+    "replay rerun rotate promote demote snapshot backup migrate scale invoke execute trigger share "
+    "unshare tag untag describe modify batch request reply forward escalate refresh recompute "
+    "rebuild reissue redeliver resend reprocess revert undo archive unarchive pin unpin star react "
+    "mute unmute kick post upload download"
 ))
 # Verbs a query may start with: they ask for data and change nothing.
 RETRIEVAL_VERBS: frozenset[str] = frozenset(_words(
@@ -226,7 +237,31 @@ def word_info(word: str) -> WordInfo:
     if word in NOT_PAST:
         tags -= {"VBD", "VBN"}
         lemmas = tuple(lemma for lemma in lemmas if lemma == word)
+    if not tags:
+        # unassigned, deregister, resync: a prefix on a known verb (the dictionary may know the
+        # word only as an adjective, "unassigned", or not at all).
+        derived = _prefixed(word)
+        if derived is not None:
+            return WordInfo(word, derived.lemmas, derived.tags, noun)
+        if word in ACTION_VERBS:  # checkpoint, snapshot: nouns the dictionary has no verb for
+            return WordInfo(word, (word,), frozenset({"VB"}), noun)
     return WordInfo(word, lemmas if tags else (), frozenset(tags), noun)
+
+
+# Prefixes that make a verb from a verb (unassign, deregister, resync, preauthorize): a word
+# outside the dictionary made of one of these and a known verb form is read as that form.
+_VERB_PREFIXES: tuple[str, ...] = ("un", "de", "re", "dis", "mis", "pre", "co", "over", "under", "auto")
+
+
+def _prefixed(word: str) -> WordInfo | None:
+    for prefix in _VERB_PREFIXES:
+        stem = word[len(prefix):]
+        if word.startswith(prefix) and len(stem) >= 3 and lexicon.known(stem):
+            info = word_info(stem)
+            if info.is_verb:
+                lemmas = tuple(prefix + lemma for lemma in info.lemmas)
+                return WordInfo(word, lemmas, info.tags, False)
+    return None
 
 
 def past_participle(lemma: str) -> str | None:
@@ -362,8 +397,14 @@ def event_tense(name: str) -> TenseVerdict:
     infos = [word_info(w) for w in words]
     for i in range(len(words) - 1, -1, -1):
         info = infos[i]
-        if info.is_past and not (info.same_form and i == 0 and len(words) > 1):
-            return TenseVerdict(True, head=parsed.core[i].text, shape="past")
+        if not info.is_past:
+            continue
+        if info.same_form and (i == 0 and len(words) > 1 or (
+                i < len(words) - 1 and words[i + 1] not in PREPOSITIONS)):
+            # reset, output, read: past only after the object (PasswordReset, ResetByAdmin);
+            # before another word it is the noun or the order (JobOutputProgress, ResetPassword).
+            continue
+        return TenseVerdict(True, head=parsed.core[i].text, shape="past")
     shape = command_shape(name)
     if shape is not None:
         return TenseVerdict(
@@ -441,13 +482,67 @@ def command_shape(name: str) -> str | None:
     return _reorder(parsed, list(words[1:]) + [past])
 
 
+# Words that qualify the verb after them in a command or query (BatchGetItem, BulkArchive,
+# ForceDelete): the verb is the next word.
+QUALIFIERS: frozenset[str] = _words("batch bulk mass force")
+
+# A wire name written ``entity.action`` (order.create, admin.users.invite, orders/get): the last
+# segment is the action; the segments before it name the entity it acts on.
+_SEGMENTS = re.compile(r"[./]")
+
+
+def _action_segment(name: str, kind: str) -> tuple[str, str, str] | None:
+    """(entity path with its separator, action, version tail) of an ``entity.action`` wire name."""
+    parsed = parse_name(name, kind)
+    core = name[len(parsed.prefix) + 1:] if parsed.prefix else name
+    tail = ""
+    if parsed.version:
+        cut = core.rfind(parsed.version)
+        core, tail = core[:cut].rstrip("._-/"), core[cut:]
+    parts = _SEGMENTS.split(core)
+    if len(parts) < 2 or not all(parts):
+        return None
+    start = name.rfind(parts[-1], 0, len(name) - len(tail)) if tail else name.rfind(parts[-1])
+    end = start + len(parts[-1])
+    return name[:start], parts[-1], name[end:]
+
+
+def _wire(name: str, kind: str, judge: Callable[[str], TenseVerdict],
+          judge_action: Callable[[str], TenseVerdict]) -> TenseVerdict:
+    """Judge a command or query name; an ``entity.action`` wire name passes on either reading."""
+    split = _action_segment(name, kind)
+    whole = judge(name)
+    if split is None or whole.ok:  # search.messages: the verb may also open the wire name
+        return whole
+    return _in_segment(judge_action(split[1]), split[0], split[2])
+
+
+def _in_segment(verdict: TenseVerdict, entity: str, tail: str) -> TenseVerdict:
+    """A verdict on the action segment, as a verdict on the whole wire name."""
+    if verdict.suggestion is None:
+        return verdict
+    return TenseVerdict(verdict.ok, verdict.reason, entity + verdict.suggestion + tail, verdict.head,
+                        verdict.shape)
+
+
 @lru_cache(maxsize=65536)
 def command_mood(name: str) -> TenseVerdict:
-    """Does ``name`` start with a base-form verb, as a command should (PlaceOrder)?"""
+    """Does ``name`` start with a base-form verb, as a command should (PlaceOrder)?
+
+    A wire name ``entity.action`` (``order.create``, ``admin.users.invite``) is judged by its
+    action segment: the entity comes first there by convention, the verb is still imperative.
+    """
+    return _wire(name, "command", _command_mood, command_mood)
+
+
+def _command_mood(name: str) -> TenseVerdict:
     parsed = parse_name(name, "command")
     words = parsed.words
     if not words:
         return TenseVerdict(False, f"{name!r} has no words", shape="none")
+    if len(words) > 1 and words[0] in QUALIFIERS:
+        start = parsed.core[1].start
+        return _in_segment(_command_mood(name[start:]), name[:start], "")
     infos = [word_info(w) for w in words]
     first = infos[0]
     head = parsed.core[0].text
@@ -473,11 +568,22 @@ def command_mood(name: str) -> TenseVerdict:
 
 @lru_cache(maxsize=65536)
 def query_verb(name: str) -> TenseVerdict:
-    """Does ``name`` ask for data (GetCustomer, ListOrders, IsEmailTaken) without changing any?"""
+    """Does ``name`` ask for data (GetCustomer, ListOrders, IsEmailTaken) without changing any?
+
+    A wire name ``entity.action`` (``order.get``, ``admin.apps.approved.list``) is judged by its
+    action segment.
+    """
+    return _wire(name, "query", _query_verb, query_verb)
+
+
+def _query_verb(name: str) -> TenseVerdict:
     parsed = parse_name(name, "query")
     words = parsed.words
     if not words:
         return TenseVerdict(False, f"{name!r} has no words", shape="none")
+    if len(words) > 1 and words[0] in QUALIFIERS:
+        start = parsed.core[1].start
+        return _in_segment(_query_verb(name[start:]), name[:start], "")
     first = words[0]
     head = parsed.core[0].text
     info = word_info(first)

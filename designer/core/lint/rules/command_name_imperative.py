@@ -5,7 +5,10 @@ A command is a request that its single handler may refuse: ``PlaceOrder``, ``Pro
 base (reset, set, put) are decided by position: first means imperative.
 
 Flags: a command named in the past tense (OrderPlaced -> PlaceOrder), with its verb last
-(PaymentProcess -> ProcessPayment), with an inflected verb (SendingEmail) or with no verb.
+(PaymentProcess -> ProcessPayment), with an inflected verb (SendingEmail) or with no verb. A
+participle in the object is fine (RetryFailedPayments, PurchaseReservedOffering), and so is a
+wire name written ``entity.action`` (``order.create``, ``admin.users.invite``): its action is
+judged (``order.created`` -> ``order.create``).
 Why: a command reads as an order to one handler; a past-tense command looks like an event and
 invites several consumers to act on it.
 Source: Greg Young, CQRS Documents; NServiceBus "messages, events and commands".

@@ -6,7 +6,8 @@ such as ``IsEmailTaken``.
 
 Flags: a query named in the past tense (CustomerFetched), starting with a mutating verb
 (DeleteCustomer: make it a command), or with no verb at all (CustomerDetails ->
-GetCustomerDetails).
+GetCustomerDetails). A wire name ``entity.action`` is judged by its action (``order.get``,
+``admin.apps.approved.list`` pass; ``conversations.info`` does not ask for anything).
 Why: a query that reads like a state change hides side effects from callers who retry it or
 cache its answer.
 Source: Bertrand Meyer's command-query separation (CQS); Greg Young, CQRS Documents.
