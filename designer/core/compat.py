@@ -94,7 +94,7 @@ _TYPE_ATOMS = {"null": {"null"}, "boolean": {"boolean"}, "object": {"object"}, "
 # Guards against pathological or self-referencing schemas: nesting deeper than this is reported
 # as "cannot prove" (a real payload schema is rarely deeper than ~10 levels).
 _MAX_DEPTH = 40
-_MAX_BRANCHES = 64  # anyOf/oneOf option pairs compared at one node before giving up
+_MAX_BRANCHES = 1024  # anyOf/oneOf option pairs compared at one node before giving up
 _MAX_NAME = 512  # property names longer than this are not matched against patterns
 
 _OLD_READERS = "consumers still on the old version"
@@ -900,7 +900,7 @@ class _Comparer:
     BACKWARD is worked out (the sub-proofs "does this schema accept everything that one does?").
     """
 
-    def __init__(self, old: _Doc, new: _Doc, *, both: bool, memo: dict[tuple[Any, ...], bool],
+    def __init__(self, old: _Doc, new: _Doc, *, both: bool, memo: dict[tuple[Any, ...], Any],
                  seen: set[tuple[int, int]]) -> None:
         self.old = old
         self.new = new
@@ -908,7 +908,9 @@ class _Comparer:
         self.changes: list[FieldChange] = []
         self.memo = memo  # shared by every comparer of one diff()
         self.seen = seen  # pairs under comparison on the current path (cycle guard, shared)
-        self.assumed = False  # a result relied on a pair assumed to hold (not memoised then)
+        # Pairs under comparison higher up that a result here assumed to hold (coinduction): a
+        # memoised proof is reused only while every pair it assumed is still being compared.
+        self.hits: set[tuple[int, int]] = set()
 
     # -- recording --
     def add(self, path: str, kind: str, old: JSON, new: JSON, *, b: str = "", f: str = "",
@@ -971,15 +973,15 @@ class _Comparer:
             return True
         key = ("acc", id(writer), id(reader), id(wdoc), id(rdoc))
         hit = self.memo.get(key)
-        if hit is not None:
-            return hit
+        if hit is not None and hit[1] <= self.seen:
+            self.hits |= hit[1]
+            return bool(hit[0])
         sub = _Comparer(wdoc, rdoc, both=False, memo=self.memo, seen=self.seen)
         sub.compare(writer, reader, "", depth + 1)
         ok = not any(c.breaks_backward for c in sub.changes)
-        if sub.assumed:
-            self.assumed = True
-        else:
-            self.memo[key] = ok
+        assumed = frozenset(sub.hits & self.seen)
+        self.hits |= assumed
+        self.memo[key] = (ok, assumed)
         return ok
 
     def covered(self, writers: list[JSON], wdoc: _Doc, reader: JSON, rdoc: _Doc, depth: int) -> bool:
@@ -1002,11 +1004,18 @@ class _Comparer:
         if not isinstance(a, dict) or not isinstance(b, dict):
             return False
         key = ("dis", id(a), id(b), id(da), id(db))
-        if key in self.memo:
-            return self.memo[key]
-        self.memo[key] = False  # provisionally, for recursive schemas
-        ok = self._disjoint(a, da, b, db, depth)
-        self.memo[key] = ok
+        hit = self.memo.get(key)
+        if hit is not None and hit[1] <= self.seen:
+            self.hits |= hit[1]
+            return bool(hit[0])
+        self.memo[key] = (False, frozenset())  # provisionally, for recursive schemas (False is safe)
+        outer, self.hits = self.hits, set()
+        try:
+            ok = self._disjoint(a, da, b, db, depth)
+        finally:
+            assumed = frozenset(self.hits & self.seen)
+            self.hits = outer | assumed
+        self.memo[key] = (ok, assumed)
         return ok
 
     def _disjoint(self, a: dict[str, JSON], da: _Doc, b: dict[str, JSON], db: _Doc, depth: int) -> bool:
@@ -1133,13 +1142,16 @@ class _Comparer:
             return
         key = (id(o), id(n))
         if key in self.seen:
-            self.assumed = True
+            self.hits.add(key)
             return  # a recursive schema: this pair is already being compared higher up
-        self.seen.add(key)
+        # Comparing both ways proves new ⊆ old too: forward sub-proofs (writer new, reader old)
+        # may assume the reversed pair.
+        pushed = [key] + ([(id(n), id(o))] if self.both and (id(n), id(o)) not in self.seen else [])
+        self.seen.update(pushed)
         try:
             self._node(o, n, path, depth)
         finally:
-            self.seen.discard(key)
+            self.seen.difference_update(pushed)
 
     def _node(self, o: JSON, n: JSON, path: str, depth: int) -> None:
         if o is False or n is False:
@@ -1342,6 +1354,10 @@ class _Comparer:
         """The alternatives a schema accepts: (option index, schema with the shared keywords merged in)."""
         if parts.kw is None:
             return [("", full)]
+        key = ("branches", id(full), id(doc))
+        hit = self.memo.get(key)
+        if hit is not None and hit[0] is full:
+            return list(hit[1])
         base = {k: v for k, v in parts.base.items() if k not in _ANNOTATIONS and not str(k).startswith("x-")}
         out: list[tuple[str, JSON]] = []
         for i, option in enumerate(parts.options):
@@ -1357,6 +1373,7 @@ class _Comparer:
                     node = {"allOf": [node, *parts.extras]}
                 doc.keep(node)
             out.append((str(i), node))
+        self.memo[key] = (full, out)
         return out
 
     def _sums(self, o: dict[str, JSON], n: dict[str, JSON], po: _Parts, pn: _Parts, path: str, depth: int) -> None:
@@ -1461,7 +1478,7 @@ class _Comparer:
                 continue
             sub = self.sub(self.both)
             sub.compare(ob[i][1], nb[j][1], label_n(j) if kw_n else label_o(i), depth + 1)
-            self.assumed = self.assumed or sub.assumed
+            self.hits |= sub.hits
             kept_b = False
             for c in sub.changes:
                 c = _without(c, b_ok[i], f_ok[j])
