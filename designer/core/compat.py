@@ -1379,6 +1379,9 @@ class _Comparer:
     def _sums(self, o: dict[str, JSON], n: dict[str, JSON], po: _Parts, pn: _Parts, path: str, depth: int) -> None:
         od, nd = self.old, self.new
         ob, nb = self.branches(o, po, od), self.branches(n, pn, nd)
+        # A schema of several types facing a union is split by type (type: [string, null] against
+        # anyOf: [string, null]): each type must fit some option, not the whole at once.
+        ob, nb = self._by_type(ob, od), self._by_type(nb, nd)
         if len(ob) * len(nb) > _MAX_BRANCHES:
             self.unproven(path, "combined-type-changed", o, n,
                           f"{len(ob)} x {len(nb)} anyOf/oneOf options are more than the engine compares")
@@ -1513,6 +1516,22 @@ class _Comparer:
                      f=f"new data matching option {ob[i][0]} may also match option {ob[k][0]} of the old oneOf, "
                        f"and {_OLD_READERS} reject a value that matches more than one option.",
                      fix_f="Keep the options exclusive (e.g. a const discriminator property).")
+
+    def _by_type(self, branches: list[tuple[str, JSON]], doc: _Doc) -> list[tuple[str, JSON]]:
+        out: list[tuple[str, JSON]] = []
+        for label, node in branches:
+            s, err = doc.resolve(node)
+            names = s.get("type") if not err and isinstance(s, dict) else None
+            if not isinstance(names, list) or len(names) < 2 or not all(isinstance(t, str) for t in names):
+                out.append((label, node))
+                continue
+            key = ("by-type", id(node), id(doc))
+            hit = self.memo.get(key)
+            if hit is None or hit[0] is not node:
+                hit = (node, [doc.keep({"allOf": [node, {"type": t}]}) for t in dict.fromkeys(names)])
+                self.memo[key] = hit
+            out.extend((label, piece) for piece in hit[1])
+        return out
 
     def _branch_types(self, node: JSON, doc: _Doc) -> frozenset[str]:
         s, err = doc.resolve(node)
@@ -1761,7 +1780,7 @@ class _Comparer:
         in_o, in_n = name in po, name in pn
         if in_o and in_n:
             self.compare(po[name], pn[name], p_path, depth + 1)
-            self._required_change(name, name in ro, name in rn, p_path)
+            self._required_change(name, name in ro, name in rn, p_path, pn[name])
             # Patterns matching the name apply on top of its declared schema.
             extra_n = [s for s in gn[1:] if not any(self.same(x, s) for x in go[1:])]
             extra_o = [s for s in go[1:] if not any(self.same(s, x) for x in gn[1:])]
@@ -1785,14 +1804,17 @@ class _Comparer:
         else:  # required without a declared schema on either side
             self._required_change(name, name in ro, name in rn, p_path)
 
-    def _required_change(self, name: str, req_old: bool, req_new: bool, path: str) -> None:
+    def _required_change(self, name: str, req_old: bool, req_new: bool, path: str, s_new: JSON = None) -> None:
         if req_old == req_new:
             return
         if req_new:
+            resolved, _ = self.new.resolve(s_new)
+            default = " (its default does not help: validators reject a message without it)" if _has_default(
+                resolved) else ""
             self.add(path, "required-added", False, True,
-                     b=f"old data may lack {name!r}, which {_NEW_READERS} require (a default does not help: "
-                       "validators reject a message without it).",
-                     fix_b=f"Keep {name!r} optional; readers can apply its default themselves.")
+                     b=f"old data may lack {name!r}, which {_NEW_READERS} require{default}.",
+                     fix_b=f"Keep {name!r} optional" + ("; readers can apply its default themselves." if default
+                                                        else " until no old data is left to read."))
         else:
             self.add(path, "required-removed", True, False,
                      f=f"producers may now omit {name!r}, which {_OLD_READERS} require.",
