@@ -1206,8 +1206,7 @@ class _Comparer:
     def _base(self, o_full: dict[str, JSON], n_full: dict[str, JSON], o: dict[str, JSON], n: dict[str, JSON],
               path: str, depth: int) -> None:
         to, tn = _types(o), _types(n)
-        self._type(o, n, to, tn, path)
-        if not to & tn:
+        if self._type(o, n, to, tn, path) and not to & tn:
             return  # the types no longer overlap: the finer rules would only repeat that
         self._enum(o, n, to, tn, path)
         self._not(o_full, n_full, o, n, path, depth)
@@ -1225,9 +1224,10 @@ class _Comparer:
 
     # -- type --
     def _type(self, o: Mapping[str, JSON], n: Mapping[str, JSON], to: frozenset[str], tn: frozenset[str],
-              path: str) -> None:
+              path: str) -> bool:
+        """Record a change of ``type``; True when there was one."""
         if self.old.canon(o.get("type"), False) == self.new.canon(n.get("type"), False):
-            return
+            return False
         ko, kn = _types({"type": o.get("type")}), _types({"type": n.get("type")})
         kind = ("type-widened" if ko < kn else "type-narrowed" if kn < ko else "type-changed")
         so, sn = _type_text(to), _type_text(tn)
@@ -1240,6 +1240,7 @@ class _Comparer:
             fix_b=f"Keep accepting {so} (e.g. type: [{so}, {sn}]) or add a new property instead.",
             fix_f=f"Keep writing {so}: add a new property with the new type and deprecate the old one.",
         )
+        return True
 
     # -- enum / const --
     def _enum(self, o: Mapping[str, JSON], n: Mapping[str, JSON], to: frozenset[str], tn: frozenset[str],
