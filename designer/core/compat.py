@@ -414,25 +414,46 @@ _SCHEMA_ONE = frozenset({"additionalProperties", "not", "if", "then", "else", "c
 _SCHEMA_LIST = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "items"})
 
 
-def _strip(node: JSON) -> JSON:
-    """The schema without annotations (only at schema positions: a property may be called "title")."""
-    if not isinstance(node, dict):
-        return node
-    out: dict[str, JSON] = {}
-    for k, v in node.items():
-        if k in _ANNOTATIONS or (isinstance(k, str) and k.startswith("x-")):
-            continue
-        if k in _SCHEMA_MAPS and isinstance(v, dict):
-            out[k] = {name: _strip(sub) for name, sub in v.items()}
-        elif k == "dependencies" and isinstance(v, dict):
-            out[k] = {name: sub if isinstance(sub, list) else _strip(sub) for name, sub in v.items()}
-        elif k in _SCHEMA_LIST and isinstance(v, list):
-            out[k] = [_strip(sub) for sub in v]
-        elif k in _SCHEMA_ONE:
-            out[k] = _strip(v)
+def _eq(a: JSON, b: JSON, view: bool = False, schema: bool = True) -> bool:
+    """Strict JSON equality (true is not 1, and 1 is not 1.0: different spellings are "changed").
+
+    With ``view``, annotations are ignored at schema positions (``schema``) - not inside values
+    such as ``enum`` or ``properties`` names.
+    """
+    if a is b:
+        return True
+    if isinstance(a, dict):
+        if not isinstance(b, dict):
+            return False
+        if view and schema:
+            ka = [k for k in a if k not in _ANNOTATIONS and not str(k).startswith("x-")]
+            kb = [k for k in b if k not in _ANNOTATIONS and not str(k).startswith("x-")]
         else:
-            out[k] = v
-    return out
+            ka, kb = list(a), list(b)
+        if len(ka) != len(kb) or not all(k in b for k in ka):
+            return False
+        if not view or not schema:
+            return all(_eq(a[k], b[k], view, False) for k in ka)
+        for k in ka:
+            x, y = a[k], b[k]
+            if k in _SCHEMA_MAPS and isinstance(x, dict) and isinstance(y, dict):
+                same = x.keys() == y.keys() and all(_eq(x[m], y[m], True, True) for m in x)
+            elif k == "dependencies" and isinstance(x, dict) and isinstance(y, dict):
+                same = x.keys() == y.keys() and all(_eq(x[m], y[m], True, not isinstance(x[m], list)) for m in x)
+            else:
+                same = _eq(x, y, True, k in _SCHEMA_ONE or k in _SCHEMA_LIST)
+            if not same:
+                return False
+        return True
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(_eq(x, y, view, schema) for x, y in zip(a, b))
+    return type(a) is type(b) and bool(a == b)
+
+
+def _is_open(node: JSON) -> bool:
+    """Does the schema accept everything (true, or only annotations)?"""
+    return node is True or (isinstance(node, dict) and all(
+        k in _ANNOTATIONS or str(k).startswith("x-") for k in node))
 
 
 def _refs_in(node: JSON) -> frozenset[str]:
@@ -599,7 +620,7 @@ def _number_ok(keyword: str, x: JSON, v: JSON, s: Mapping[str, JSON]) -> bool | 
     return value < bound
 
 
-# ---- one schema document: $refs, canonical text, allOf merging ----------------------------------
+# ---- one schema document: $refs, allOf merging, per-node caches ----------------------------------
 
 @dataclass
 class _Parts:
@@ -629,10 +650,10 @@ class _Doc:
         self._base_uri = root_id.split("#", 1)[0] if isinstance(root_id, str) else None
         self._anchors: dict[str, JSON] | None = None
         self._resolved: dict[int, tuple[JSON, JSON, str]] = {}
-        self._canon: dict[tuple[int, bool], tuple[JSON, str]] = {}
         self._refs: dict[int, tuple[JSON, frozenset[str]]] = {}
         self._parts: dict[int, tuple[JSON, _Parts]] = {}
         self._kept: list[JSON] = []
+        self.has_refs = '"$' in json.dumps(root, default=str) and bool(_refs_in(root))  # most have none
 
     def keep(self, node: JSON) -> JSON:
         self._kept.append(node)
@@ -676,7 +697,8 @@ class _Doc:
         """
         if node is True:
             return _TRUE, ""
-        if not isinstance(node, dict) or not any(isinstance(node.get(k), str) for k in _REF_KEYWORDS):
+        if not self.has_refs or not isinstance(node, dict) or not any(
+                isinstance(node.get(k), str) for k in _REF_KEYWORDS):
             return node, ""
         hit = self._resolved.get(id(node))
         if hit is not None and hit[0] is node:
@@ -715,18 +737,6 @@ class _Doc:
     def is_false(self, node: JSON) -> bool:
         s, err = self.resolve(node)
         return not err and (s is False or (isinstance(s, dict) and self.parts(s).false))
-
-    # -- canonical text, for "is this the same schema?" --
-    def canon(self, node: JSON, view: bool) -> str:
-        key = (id(node), view)
-        hit = self._canon.get(key)
-        if hit is not None and hit[0] is node:
-            return hit[1]
-        text = json.dumps(_strip(node) if view else node, sort_keys=True, separators=(",", ":"),
-                          ensure_ascii=False, default=str)
-        if isinstance(node, (dict, list)):
-            self._canon[key] = (node, text)
-        return text
 
     def refs(self, node: JSON) -> frozenset[str]:
         if not isinstance(node, (dict, list)):
@@ -812,7 +822,7 @@ class _Doc:
                 out[k] = v
                 continue
             cur = out[k]
-            if self.canon(cur, True) == self.canon(v, True):
+            if _eq(cur, v, True):
                 continue
             if k == "type":
                 names_ = _type_names(_types({"type": cur}) & _types({"type": v}))
@@ -937,9 +947,9 @@ class _Comparer:
     def same(self, o: JSON, n: JSON, view: bool = True, od: _Doc | None = None, nd: _Doc | None = None) -> bool:
         """Do ``o`` (in ``od``) and ``n`` (in ``nd``) mean the same, references included?"""
         od, nd = od or self.old, nd or self.new
-        if od.canon(o, view) != nd.canon(n, view):
+        if not _eq(o, n, view):
             return False
-        return od is nd or self._refs_same(od.refs(o), od, nd, view, 0)
+        return od is nd or not (od.has_refs or nd.has_refs) or self._refs_same(od.refs(o), od, nd, view, 0)
 
     def _refs_same(self, refs: frozenset[str], od: _Doc, nd: _Doc, view: bool, depth: int) -> bool:
         for ref in refs:
@@ -953,7 +963,7 @@ class _Comparer:
             if to is _NOWHERE or tn is _NOWHERE:
                 ok = to is tn
             else:
-                ok = depth < _MAX_DEPTH and od.canon(to, view) == nd.canon(tn, view) and self._refs_same(
+                ok = depth < _MAX_DEPTH and _eq(to, tn, view) and self._refs_same(
                     od.refs(to), od, nd, view, depth + 1)
             self.memo[key] = ok
             if not ok:
@@ -969,7 +979,7 @@ class _Comparer:
             return True
         if not rerr and r is False:
             return False
-        if not rerr and isinstance(r, dict) and rdoc.canon(r, True) == "{}":
+        if not rerr and _is_open(r):
             return True
         key = ("acc", id(writer), id(reader), id(wdoc), id(rdoc))
         hit = self.memo.get(key)
@@ -1211,8 +1221,12 @@ class _Comparer:
         self._enum(o, n, to, tn, path)
         self._not(o_full, n_full, o, n, path, depth)
         self._conditional(o_full, n_full, o, n, path, depth)
-        for family, rule in (("string", self._string), ("number", self._number), ("array", self._array),
-                             ("object", self._object)):
+        for family, keywords, rule in (("string", _STRING_KEYWORDS, self._string),
+                                       ("number", _NUMBER_KEYWORDS, self._number),
+                                       ("array", _ARRAY_KEYWORDS, self._array),
+                                       ("object", _OBJECT_KEYWORDS, self._object)):
+            if not any(k in o or k in n for k in keywords):
+                continue
             gate_b, gate_f = _may(to, family), _may(tn, family)
             if gate_b or gate_f:
                 start = len(self.changes)
@@ -1226,7 +1240,7 @@ class _Comparer:
     def _type(self, o: Mapping[str, JSON], n: Mapping[str, JSON], to: frozenset[str], tn: frozenset[str],
               path: str) -> bool:
         """Record a change of ``type``; True when there was one."""
-        if self.old.canon(o.get("type"), False) == self.new.canon(n.get("type"), False):
+        if _eq(o.get("type"), n.get("type")):
             return False
         ko, kn = _types({"type": o.get("type")}), _types({"type": n.get("type")})
         kind = ("type-widened" if ko < kn else "type-narrowed" if kn < ko else "type-changed")
@@ -1320,7 +1334,7 @@ class _Comparer:
 
     def _default(self, o: Mapping[str, JSON], n: Mapping[str, JSON], path: str) -> None:
         if ("default" in o) != ("default" in n) or (
-                "default" in o and self.old.canon(o["default"], False) != self.new.canon(n["default"], False)):
+                "default" in o and not _eq(o["default"], n["default"])):
             self.add(_join(path, "default"), "default-changed", o.get("default"), n.get("default"))
 
     def _unknown(self, o: Mapping[str, JSON], n: Mapping[str, JSON], path: str) -> None:
@@ -1546,7 +1560,7 @@ class _Comparer:
         self._counts(o, n, path, "minLength", "maxLength")
         for kw in ("pattern", "format"):
             vo, vn = o.get(kw), n.get(kw)
-            if self.old.canon(vo, False) == self.new.canon(vn, False):
+            if _eq(vo, vn):
                 continue
             kind = f"{kw}-added" if vo is None else f"{kw}-removed" if vn is None else f"{kw}-changed"
             self.add(
@@ -1563,7 +1577,7 @@ class _Comparer:
         """minLength/maxLength and their kin: whole-number bounds, absent meaning 0 / no limit."""
         for kw, upper in ((low, False), (high, True)):
             vo, vn = o.get(kw), n.get(kw)
-            if self.old.canon(vo, False) == self.new.canon(vn, False):
+            if _eq(vo, vn):
                 continue
             co, cn = _count(vo), _count(vn)
             if (vo is not None and co is None) or (vn is not None and cn is None):
@@ -1597,7 +1611,7 @@ class _Comparer:
                 depth: int) -> None:
         for kws, bound, covers in ((("minimum", "exclusiveMinimum"), _lower, _lower_covers),
                                    (("maximum", "exclusiveMaximum"), _upper, _upper_covers)):
-            changed = [kw for kw in kws if self.old.canon(o.get(kw), False) != self.new.canon(n.get(kw), False)]
+            changed = [kw for kw in kws if not _eq(o.get(kw), n.get(kw))]
             if not changed:
                 continue
             bad = [kw for kw in kws for v in (o.get(kw), n.get(kw)) if v is not None and not _is_num(v)
@@ -1616,7 +1630,7 @@ class _Comparer:
                     kind = f"{_kebab(kw)}-{'increased' if vn > vo else 'decreased'}"
                 self._bound_change(path, kw, kind, vo, vn, tighter, looser)
         mo, mn = o.get("multipleOf"), n.get("multipleOf")
-        if self.old.canon(mo, False) == self.new.canon(mn, False):
+        if _eq(mo, mn):
             return
         integers_o = _types(o) <= {"integer"}
         integers_n = _types(n) <= {"integer"}
@@ -1695,7 +1709,7 @@ class _Comparer:
     def _contains(self, o: Mapping[str, JSON], n: Mapping[str, JSON], path: str, depth: int) -> None:
         od, nd = self.old, self.new
         kws = ("contains", "minContains", "maxContains")
-        changed = [kw for kw in kws if od.canon(o.get(kw), False) != nd.canon(n.get(kw), False)]
+        changed = [kw for kw in kws if not _eq(o.get(kw), n.get(kw))]
         if not changed or ("contains" not in o and "contains" not in n):
             return  # minContains/maxContains without contains are ignored by validators
 
@@ -1830,7 +1844,7 @@ class _Comparer:
             b.append(f"old data lacks {name!r}, which {_NEW_READERS} require.")
             fix_b.append(f"make {name!r} optional (readers can apply a default themselves)")
         if not all(self.covered(go, od, s, nd, depth) for s in gn):
-            open_model = len(go) == 1 and go[0] is xo and od.canon(xo, True) == "{}"
+            open_model = len(go) == 1 and go[0] is xo and _is_open(xo)
             model = "open" if open_model else "partially open"
             b.append(f"the old schema's {model} content model let old data carry {name!r} with values that "
                      f"{_NEW_READERS} reject under its new schema.")
@@ -1908,7 +1922,7 @@ class _Comparer:
         if self.same(xo, xn):
             return
         p_path = _join(path, xkw_n if xkw_n in n else xkw_o)
-        open_o, open_n = od.canon(xo, True) == "{}", nd.canon(xn, True) == "{}"
+        open_o, open_n = _is_open(xo), _is_open(xn)
         if isinstance(xo, dict) and isinstance(xn, dict) and not open_o and not open_n:
             self.compare(xo, xn, p_path, depth + 1)
             return
