@@ -190,12 +190,11 @@ def diff(old: JSON, new: JSON) -> list[FieldChange]:
     anything). Local ``$ref``s (``#/...``, ``#anchor``) are resolved within each document; nothing
     outside it is read.
     """
-    cmp = _Comparer(_Doc(_as_schema(old)), _Doc(_as_schema(new)), both=True, memo={}, seen=set())
     try:
+        cmp = _Comparer(_Doc(_as_schema(old)), _Doc(_as_schema(new)), both=True, memo={}, seen=set())
         cmp.compare(cmp.old.root, cmp.new.root, "", 0)
-    except RecursionError:
-        cmp.changes = [_unproven("", "schema-too-complex", old, new,
-                                 "the schemas nest too deeply to compare")]
+    except RecursionError:  # nesting far past the depth limit, before the limit is reached
+        return [_unproven("", "schema-too-complex", None, None, "the schemas nest too deeply to compare")]
     return cmp.changes
 
 
