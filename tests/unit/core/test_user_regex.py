@@ -5,7 +5,13 @@ import time
 
 import pytest
 
-from designer.core.user_regex import MAX_PATTERN_CHARS, UserRegexError, compile_user_regex, is_regex_option, regex_problem
+from designer.core.user_regex import (
+    MAX_PATTERN_CHARS,
+    UserRegexError,
+    compile_user_regex,
+    is_regex_option,
+    regex_problem,
+)
 
 
 def test_it_matches_a_catastrophic_pattern_in_linear_time() -> None:
