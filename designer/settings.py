@@ -138,6 +138,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "designer.middleware.OutOfRangeIdsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 

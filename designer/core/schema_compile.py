@@ -107,9 +107,14 @@ def json_depth(value: JSON, stop_at: int = MAX_DEPTH + 1) -> int:
 def shape_problem(value: JSON, what: str = "the value", max_depth: int = MAX_DEPTH) -> str | None:
     """Why ``value`` is too deeply nested to check (None when it is fine)."""
     if json_depth(value, max_depth + 1) > max_depth:
-        return (f"{what} is nested more than {max_depth} levels deep; flatten it (deeper nesting is "
-                "refused so that checking it stays fast)")
+        return too_deep(what, max_depth)
     return None
+
+
+def too_deep(what: str, max_depth: int = MAX_DEPTH) -> str:
+    """The message for a value nested beyond ``max_depth`` levels."""
+    return (f"{what} is nested more than {max_depth} levels deep; flatten it (deeper nesting is "
+            "refused so that checking it stays fast)")
 
 
 def json_path(parts: Sequence[str | int], root: str = "$") -> str:

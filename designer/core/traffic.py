@@ -461,7 +461,7 @@ def source_matches(source: str, service: str) -> bool:
 
 def _compare_sequence(a: str, b: str) -> int:
     """CloudEvents sequence order: numerically when both are integers, else lexically."""
-    if a.isdigit() and b.isdigit():
+    if a.isdecimal() and b.isdecimal():
         ia, ib = int(a), int(b)
     else:
         return (a > b) - (a < b)
