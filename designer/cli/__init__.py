@@ -15,6 +15,7 @@ where ``out``/``err`` write one line each (no trailing newline) and the result i
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Callable, Sequence
@@ -66,6 +67,11 @@ def main(argv: Sequence[str]) -> int:
     module.add_arguments(parser)
     _django_options(parser)
     options = vars(parser.parse_args(list(argv[2:])))
+    # A command-line run builds hundreds of thousands of small objects (a parsed 5,000-message
+    # file, its model, tens of thousands of findings) and exits: the cyclic collector's passes
+    # over that growing heap cost a third of the reading time, and reference counting alone
+    # frees what it must.
+    gc.disable()
     code: int = module.run(options, _line_writer(sys.stdout), _line_writer(sys.stderr))
     sys.stdout.flush()
     return code
