@@ -25,6 +25,8 @@ setup: $(VENV)/.installed graphviz
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --disable-pip-version-check -q -r requirements.txt
+	@# The naming rules' snapshot of lemminflect's dictionary (written on first use otherwise).
+	-@$(PY) -c "from designer.core import lexicon; lexicon.ensure_snapshot()"
 	@touch $@
 
 migrate: $(VENV)/.installed
