@@ -99,6 +99,12 @@ def test_it_gives_a_declared_field_a_column_a_form_field_and_a_state(gadgets: An
     assert after.core.build(after.full_state(row)) == GadgetWithSize("lamp", "red", "large")
     assert after.initial(row)["size"] == "large"
 
+    # The design file writes and reads it, its default left out as for every attribute.
+    element = after.core.build(after.full_state(row))
+    assert native.element_data(after.core, element) == {"name": "lamp", "colour": "red", "size": "large"}
+    assert native.element_data(after.core, GadgetWithSize("lamp")) == {"name": "lamp"}
+    assert native.element_from_data(after.core, {"name": "lamp", "size": "small"}) == GadgetWithSize("lamp", size="small")
+
     # An update from the form changes the field, bumps the lock and keeps the other attributes.
     updated = services.element_write(team=team, kind=after, row=row, state={"size": "small"}, refs=Refs(team))
     assert (updated.size, updated.colour, updated.lock_version) == ("small", "red", 1)

@@ -79,3 +79,11 @@ def test_it_finds_an_element_by_its_key() -> None:
 def test_it_keeps_the_examples_in_its_docstrings_true() -> None:
     result = doctest.testmod(kinds)
     assert result.attempted and not result.failed
+
+
+def test_it_keeps_a_flows_owner_in_the_design_file() -> None:
+    model = Model(services=(Service("saga"),), flows=(Flow("checkout", owner="team-checkout", orchestrator="saga",
+                                                            style="orchestration"),))
+    text = native.dump(model)
+    assert "owner: team-checkout" in text
+    assert native.load(text).flows == model.flows
