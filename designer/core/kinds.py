@@ -14,8 +14,8 @@ that every layer works from, so an attribute added to a dataclass is picked up e
 
 A dataclass attribute's type decides how it is handled: ``str`` is text, ``bool`` a flag,
 ``JSON`` any JSON value, ``Mapping[str, JSON]`` the ``x-`` extensions, a tuple the kind's
-children (handled by per-kind code). ``OVERRIDES`` below says what the type alone cannot:
-the allowed values of a choice, and which attributes name another element.
+children (handled by per-kind code). The ``overrides`` of each ``declare()`` below say what
+the type alone cannot: the allowed values of a choice, and which attributes name another element.
 
 >>> [a.name for a in SERVICE.attrs][:3]
 ['name', 'description', 'owner']

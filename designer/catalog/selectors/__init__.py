@@ -2,7 +2,16 @@
 through the kind registry, the team's model as a core snapshot, history, members and tokens."""
 from __future__ import annotations
 
-from .elements import element_by_key, element_get, element_list, element_name_taken, element_pks
+from .elements import (
+    element_by_key,
+    element_get,
+    element_list,
+    element_name_taken,
+    element_pks,
+    message_relation,
+    message_version,
+    message_versions,
+)
 from .history import change_get, element_changes, recent_changes
 from .members import (
     invitation_for_secret,
@@ -20,6 +29,6 @@ from .teams import ROLE_RANK, membership_for, team_counts, user_teams
 __all__ = [
     "ROLE_RANK", "change_get", "element_by_key", "element_changes", "element_get", "element_list",
     "element_name_taken", "element_pks", "invitation_for_secret", "invitation_get", "membership_for",
-    "membership_get", "model_snapshot", "open_invitations", "recent_changes", "team_counts",
+    "membership_get", "message_relation", "message_version", "message_versions", "model_snapshot", "open_invitations", "recent_changes", "team_counts",
     "team_memberships", "team_model", "team_tokens", "token_get", "user_by_username", "user_teams",
 ]

@@ -56,3 +56,18 @@ def element_by_key(team: Team, key: str) -> Any:
         if kind.coll == coll:
             return kind.model.objects.filter(team=team, name=name).first()
     return None
+
+
+def message_versions(message: Any) -> list[Any]:
+    """A message's versions, newest first."""
+    return list(message.versions.order_by("-position"))
+
+
+def message_version(message: Any, pk: int) -> Any:
+    """One version of ``message``, or None (another message's version is None too)."""
+    return message.versions.filter(pk=pk).first()
+
+
+def message_relation(message: Any, pk: int) -> Any:
+    """One relation of ``message``; 404 for any other."""
+    return get_object_or_404(message.relations, pk=pk)

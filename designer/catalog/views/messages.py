@@ -3,8 +3,8 @@ the services that produce and consume it."""
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -12,8 +12,7 @@ from designer.catalog import evolution, kinds
 from designer.catalog import services as svc
 from designer.catalog.access import team_view
 from designer.catalog.forms import RelationForm, VersionForm
-from designer.catalog.models import MessageVersion, Relation
-from designer.catalog.selectors import element_get
+from designer.catalog.selectors import element_get, message_relation, message_version
 
 from .common import back, errors_to_form
 from .elements import detail_context
@@ -53,7 +52,9 @@ def version_save(request: HttpRequest, pk: int) -> HttpResponse:
 def version_status(request: HttpRequest, pk: int, vid: int) -> HttpResponse:
     team = request.team  # type: ignore[attr-defined]
     msg = element_get(team, MESSAGES, pk)
-    version = get_object_or_404(MessageVersion, pk=vid, message=msg)
+    version = message_version(msg, vid)
+    if version is None:
+        raise Http404("No such version of this message.")
     status = request.POST.get("status", "")
     try:
         svc.version_set_status(team=team, user=request.user, version=version, status=status,
@@ -91,6 +92,6 @@ def relation_add(request: HttpRequest, pk: int) -> HttpResponse:
 def relation_remove(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     team = request.team  # type: ignore[attr-defined]
     msg = element_get(team, MESSAGES, pk)
-    rel = get_object_or_404(Relation, pk=rid, message=msg, team=team)
+    rel = message_relation(msg, rid)
     svc.relation_remove(team=team, user=request.user, relation=rel)
     return back(request, reverse("element_detail", args=[team.slug, "messages", msg.pk]) + "#relations")
