@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 
-from .formfields import JSONTextField
+from .formfields import MAX_TEXT_CHARS, JSONTextField
 from .kinds import ElementKind, Spec
 from .kinds.flow import STEP
 from .kinds.message import RELATION, VERSION, schema_check
@@ -60,7 +60,7 @@ class VersionForm(forms.Form):
 
     def clean_version(self) -> str:
         v = self.cleaned_data["version"].strip()
-        if v and not all(p.isdigit() for p in v.split(".")):
+        if v and not all(p.isascii() and p.isdigit() for p in v.split(".")):
             raise forms.ValidationError("Use a semantic version such as 1.2.0.")
         return v
 
@@ -91,13 +91,13 @@ class StepForm(forms.Form):
 class TeamForm(forms.Form):
     name = forms.CharField(max_length=120)
     slug = forms.SlugField(max_length=60, required=False, help_text="Used in URLs; derived from the name when empty.")
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(required=False, max_length=MAX_TEXT_CHARS, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class TeamSettingsForm(forms.Form):
     lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(max_length=120)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(required=False, max_length=MAX_TEXT_CHARS, widget=forms.Textarea(attrs={"rows": 2}))
     envelope_profile = forms.ChoiceField(choices=[("cloudevents", "CloudEvents 1.0"), ("brief", "eventId, eventType, version, timestamp, source, data"), ("custom", "custom JSON Schema")])
     envelope_schema = JSONTextField(label="Custom envelope schema", widget=forms.Textarea(attrs={"rows": 8, "class": "code"}))
 

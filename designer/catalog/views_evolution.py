@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import evolution
 from . import services as svc
-from .access import team_view
+from .access import parse_id, team_view
 from .kinds import by_coll
 from .models import Message, MessageVersion
 from .selectors import element_get, message_version, message_versions
@@ -22,9 +22,10 @@ MESSAGES = by_coll("messages")
 
 def _version_param(request: HttpRequest, msg: Message, name: str) -> MessageVersion | None:
     raw = request.GET.get(name, "")
-    if not raw.isdigit():
+    vid = parse_id(raw)
+    if vid is None:
         return None
-    return message_version(msg, int(raw))
+    return message_version(msg, vid)
 
 
 @team_view()

@@ -22,7 +22,7 @@ from django.db import models
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
-from designer.catalog.formfields import JSONTextField
+from designer.catalog.formfields import MAX_TEXT_CHARS, JSONTextField
 from designer.core import kinds as core_kinds
 from designer.core.kinds import CHOICE, FLAG, JSON_VALUE, REF, Attr, Kind, State
 
@@ -177,7 +177,7 @@ class Spec:
         if f.options:
             return forms.ChoiceField(required=False, choices=list(f.options), **common)
         widget = forms.Textarea(attrs={"rows": 3}) if f.long else None
-        return forms.CharField(required=attr.required, max_length=None if f.long else f.max_length,
+        return forms.CharField(required=attr.required, max_length=MAX_TEXT_CHARS if f.long else f.max_length,
                                widget=widget, **common)
 
 

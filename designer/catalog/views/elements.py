@@ -18,7 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from designer.catalog import kinds
 from designer.catalog import services as svc
-from designer.catalog.access import team_view
+from designer.catalog.access import parse_id, team_view
 from designer.catalog.forms import ElementForm, VersionForm
 from designer.catalog.kinds import ElementKind
 from designer.catalog.selectors import element_get, element_name_taken
@@ -146,7 +146,7 @@ def element_delete(request: HttpRequest, coll: str, pk: int) -> HttpResponse:
         lock = request.POST.get("lock_version")
         try:
             svc.element_delete(team=team, user=request.user, obj=obj,
-                               lock_version=int(lock) if lock and lock.isdigit() else None)
+                               lock_version=parse_id(lock))
         except svc.Conflict as exc:
             flash.error(request, str(exc))
             return redirect("element_detail", slug=team.slug, coll=coll, pk=obj.pk)
@@ -169,7 +169,7 @@ def validate_field(request: HttpRequest, coll: str) -> HttpResponse:
     hints: list[dict[str, str]] = []
     if field == "name":
         name = request.POST.get("name", "").strip()
-        if element_name_taken(request.team, kind, name, exclude_pk=int(pk) if pk.isdigit() else None):  # type: ignore[attr-defined]
+        if element_name_taken(request.team, kind, name, exclude_pk=parse_id(pk)):  # type: ignore[attr-defined]
             msgs.append(f"A {kind.label} named “{name}” already exists.")
         if name:
             hints = kind.name_hints(name, request.POST)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from designer.catalog import kinds
 from designer.catalog import services as svc
-from designer.catalog.access import team_view
+from designer.catalog.access import parse_id, team_view
 from designer.catalog.forms import StepForm
 from designer.catalog.selectors import element_get
 
@@ -26,7 +26,9 @@ def flow_steps(request: HttpRequest, pk: int) -> HttpResponse:
              for s in flow.steps.select_related("service", "message").order_by("position")]
     op = request.POST.get("op", "add")
     idx = request.POST.get("index", "")
-    i = int(idx) if idx.isdigit() else -1
+    i = parse_id(idx) if parse_id(idx) is not None else -1
+    url = reverse("element_detail", args=[team.slug, "flows", flow.pk]) + "#steps"
+    unchanged = list(steps)
     if op == "add":
         form = StepForm(request.POST, team=team)
         if not form.is_valid():
@@ -39,10 +41,11 @@ def flow_steps(request: HttpRequest, pk: int) -> HttpResponse:
         j = i - 1 if op == "up" else i + 1
         if 0 <= j < len(steps):
             steps[i], steps[j] = steps[j], steps[i]
+    if steps == unchanged:  # a refused or empty request writes nothing, not even history
+        return back(request, url)
     lock = request.POST.get("lock_version", "")
     try:
-        svc.flow_steps_set(team=team, user=request.user, flow=flow, steps=steps,
-                           lock_version=int(lock) if lock.isdigit() else None)
+        svc.flow_steps_set(team=team, user=request.user, flow=flow, steps=steps, lock_version=parse_id(lock))
     except (svc.Conflict, svc.ValidationFailed) as exc:
         flash.error(request, str(exc))
-    return back(request, reverse("element_detail", args=[team.slug, "flows", flow.pk]) + "#steps")
+    return back(request, url)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from designer.catalog import services as svc
-from designer.catalog.access import team_view
+from designer.catalog.access import parse_id, team_view
 from designer.catalog.forms import InviteForm, MemberForm
 from designer.catalog.selectors import (
     invitation_get,
@@ -42,11 +42,11 @@ def members(request: HttpRequest) -> HttpResponse:
                     flash.success(request, f"{user.username} is now {form.cleaned_data['role']}.")
                     return redirect("members", slug=team.slug)
             elif op == "role":
-                m = membership_get(team, request.POST.get("membership"))
+                m = membership_get(team, parse_id(request.POST.get("membership")))
                 svc.membership_set(team=team, actor=request.user, user=m.user, role=request.POST.get("role", ""))
                 return redirect("members", slug=team.slug)
             elif op == "remove":
-                m = membership_get(team, request.POST.get("membership"))
+                m = membership_get(team, parse_id(request.POST.get("membership")))
                 svc.membership_remove(team=team, actor=request.user, user=m.user)
                 return redirect("members", slug=team.slug)
             elif op == "invite":
@@ -55,7 +55,7 @@ def members(request: HttpRequest) -> HttpResponse:
                     _, secret = svc.invitation_create(team=team, actor=request.user, role=invite_form.cleaned_data["role"])
                     new_link = request.build_absolute_uri(reverse("invitation_accept", args=[secret]))
             elif op == "revoke-invite":
-                inv = invitation_get(team, request.POST.get("invitation"))
+                inv = invitation_get(team, parse_id(request.POST.get("invitation")))
                 svc.invitation_revoke(team=team, actor=request.user, invitation=inv)
                 return redirect("members", slug=team.slug)
         except svc.ValidationFailed as exc:

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from designer.catalog import services as svc
-from designer.catalog.access import team_view
+from designer.catalog.access import parse_id, team_view
 from designer.catalog.forms import TokenForm
 from designer.catalog.selectors import team_tokens, token_get
 
@@ -20,7 +20,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     new_secret = None
     if request.method == "POST":
         if request.POST.get("op") == "revoke":
-            tok = token_get(team, request.POST.get("token"))
+            tok = token_get(team, parse_id(request.POST.get("token")))
             svc.token_revoke(team=team, actor=request.user, token=tok)
             flash.success(request, f"Revoked {tok.prefix}…")
             return redirect("tokens", slug=team.slug)
