@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from designer.core.model import (
@@ -92,6 +93,11 @@ class Kind:
             if a.name == name:
                 return a
         raise KeyError(f"{self.key} has no attribute {name!r}")
+
+    @cached_property
+    def attrs_but_name(self) -> tuple[Attr, ...]:
+        """The attributes besides the name (which readers take first, to name the element)."""
+        return tuple(a for a in self.attrs if a.name != "name")
 
     @property
     def refs(self) -> tuple[Attr, ...]:

@@ -1,4 +1,4 @@
-"""What an element kind is in the web app: the shapes ``ElementKind`` and ``Part`` declare.
+"""What an element kind is in the web app: ``ElementKind`` (and ``Spec``, for the parts of one).
 
 The core declares a kind's attributes (``designer.core.kinds``); a declaration here adds how
 the web app stores, edits and shows them (:class:`Field`, all optional) and what the kind does
@@ -28,7 +28,7 @@ from designer.core.kinds import CHOICE, FLAG, JSON_VALUE, REF, Attr, Kind, State
 
 # Features that add buttons and sections to element pages, in the order they are shown. A
 # feature adds to one kind with ``<feature>/_<kind>_<slot>.html`` and to every kind with
-# ``<feature>/_element_<slot>.html`` (slots: ``actions``, ``sections``, ``version_actions``).
+# ``<feature>/_element_<slot>.html`` (slots: ``actions``, ``sections``).
 FEATURES = ("lint", "diagram", "codegen", "evolution")
 DEFAULT_MAX_LENGTH = 200  # text columns without a declared length: names, keys, short labels
 
@@ -43,7 +43,7 @@ class Field:
     column: str = ""  # the model attribute, when it is not the attribute's name
     long: bool = False  # a textarea rather than a one-line input
     options: tuple[tuple[str, str], ...] = ()  # labelled values: a choice's, or a text's offered ones
-    display: str = ""  # on the element page and in lists: "" | "code" | "link" | "kind"
+    display: str = ""  # on the element page: "" (text) | "code" | "link"
     show: bool = True  # a row on the element page
 
 

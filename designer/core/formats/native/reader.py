@@ -8,7 +8,6 @@ besides attributes (a message's versions and relations, a flow's steps) is read 
 """
 from __future__ import annotations
 
-import dataclasses
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -65,6 +64,21 @@ from .keys import (
     element_keys,
 )
 
+# The keys each element kind may have, computed once; keyed by identity (hashing a Kind hashes
+# all its attributes), which is safe for these module constants. Other kinds (a test's) on use.
+_KEYS: dict[int, tuple[str, ...]] = {id(k): element_keys(k) for k in (SERVICE, CHANNEL, MESSAGE, FLOW)}
+
+
+def _keys(kind: Kind) -> tuple[str, ...]:
+    return _KEYS.get(id(kind)) or element_keys(kind)
+
+
+# A producer says only its channel; a consumer also how it deduplicates and which version it pins.
+_RELATION_READ: dict[str, tuple[Attr, ...]] = {
+    role: tuple(RELATION.attr(name) for name in keys if name != "service")
+    for role, keys in (("produces", PRODUCER_KEYS), ("consumes", CONSUMER_KEYS))
+}
+
 
 def load(text: str | bytes, source: str = "<string>", *, max_bytes: int = yamlsafe.DEFAULT_MAX_BYTES) -> Model:
     """Parse and validate a native document into a Model (``Model.locations`` filled).
@@ -89,7 +103,9 @@ def from_data(data: Any, positions: Positions | None = None, source: str = "<str
 
 def element_from_data(kind: Kind, data: Any, source: str = "<string>") -> Any:
     """One element of ``kind`` from its design-file mapping (references are not checked)."""
-    return _Reader(Positions(), source).element(kind, data, (kind.section, 0), 0, _Names(), {})
+    reader = _Reader(Positions(), source)
+    _, values = reader.element(kind, data, (kind.section, 0), 0, _Names(), {})
+    return kind.cls(**values)
 
 
 def _kind_of(value: Any) -> str:
@@ -231,14 +247,12 @@ class _Reader:
         return value
 
     def attrs(
-        self, kind: Kind, data: dict[str, Any], path: Path, what: str, declared: Mapping[str, _Names],
-        *, only: tuple[str, ...] | None = None,
+        self, attrs: tuple[Attr, ...], data: dict[str, Any], path: Path, what: str,
+        declared: Mapping[str, _Names],
     ) -> dict[str, Any]:
-        """The values of ``kind``'s attributes (all but the name, or ``only`` those)."""
+        """The values of ``attrs`` (see ``_READ``) in ``data``, each read the way its type is."""
         values: dict[str, Any] = {}
-        for attr in kind.attrs:
-            if attr.name == "name" or (only is not None and attr.name not in only):
-                continue
+        for attr in attrs:
             if attr.type == FLAG:
                 values[attr.name] = self.flag(data, attr.name, path, what)
             elif attr.type == CHOICE:
@@ -287,12 +301,12 @@ class _Reader:
         services: list[Service] = []
         service_names = _Names()
         for i, item in enumerate(self.seq_or_empty(data, "services")):
-            services.append(self.element(SERVICE, item, ("services", i), i, service_names, {}))
+            services.append(Service(**self.element(SERVICE, item, ("services", i), i, service_names, {})[1]))
 
         channels: list[Channel] = []
         channel_names = _Names()
         for i, item in enumerate(self.seq_or_empty(data, "channels")):
-            channels.append(self.element(CHANNEL, item, ("channels", i), i, channel_names, {}))
+            channels.append(Channel(**self.element(CHANNEL, item, ("channels", i), i, channel_names, {})[1]))
 
         messages: list[Message] = []
         relations: list[Relation] = []
@@ -392,21 +406,25 @@ class _Reader:
     # ---- elements ----------------------------------------------------------------------------
     def element(
         self, kind: Kind, item: Any, path: Path, index: int, names: _Names, declared: Mapping[str, _Names],
-        **children: Any,
-    ) -> Any:
-        """An element whose keys are its kind's attributes (``children`` are read by the caller)."""
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """An element's mapping and its kind's attribute values (name and extensions included);
+        what the kind holds besides attributes is read by the caller."""
         data, name = self.name_of(item, path, kind.key, index, names)
         what = f"{kind.key} {name!r}"
-        extensions = self.keys(data, path, element_keys(kind), what)  # x- keys of flows are not kept
+        extensions = self.keys(data, path, _keys(kind), what)  # x- keys of flows are not kept
         self.locate(f"{kind.section}/{name}", path, at_key=True)
-        values = self.attrs(kind, data, path, what, declared)
-        return kind.build({"name": name, **values, "extensions": extensions}, **children)
+        values = self.attrs(kind.attrs_but_name, data, path, what, declared)
+        values["name"] = name
+        if kind.extensions:
+            values["extensions"] = extensions
+        return data, values
 
     def message(
         self, item: Any, path: Path, index: int, names: _Names, channels: _Names
     ) -> tuple[Message, list[tuple[Relation, Path]]]:
-        message: Message = self.element(MESSAGE, item, path, index, names, {"channel": channels})
-        data, name, what = item, message.name, f"message {message.name!r}"
+        data, values = self.element(MESSAGE, item, path, index, names, {"channel": channels})
+        name = values["name"]
+        what = f"message {name!r}"
         versions = self.versions(data, path, what, name)
         version_names = {v.version for v in versions}
 
@@ -428,7 +446,7 @@ class _Reader:
                     )
                 seen[ident] = list_path + (j,)
                 relations.append((rel, list_path + (j,)))
-        return dataclasses.replace(message, versions=versions), relations
+        return Message(**values, versions=versions), relations
 
     def versions(self, data: dict[str, Any], path: Path, what: str, name: str) -> tuple[Version, ...]:
         shorthand = [k for k in ("schema", "example") if data.get(k) is not None]
@@ -461,10 +479,11 @@ class _Reader:
                                 vpath + ("version",))
             seen[number] = vpath
             vwhat = f"version {number!r} of {what}"
-            values = self.attrs(VERSION, vdata, vpath, vwhat, {})
+            values = self.attrs(VERSION.attrs_but_name, vdata, vpath, vwhat, {})
             if values["schema"] is not None:
                 self.schema_value(values["schema"], vpath + ("schema",), vwhat)
-            result.append(VERSION.build({**values, "version": number}))
+            values["version"] = number
+            result.append(Version(**values))
             self.locate(f"messages/{name}/versions/{number}", vpath, at_key=True)
             if values["schema"] is not None:
                 self.locate(f"messages/{name}/versions/{number}/schema", vpath + ("schema",), at_key=True)
@@ -501,8 +520,7 @@ class _Reader:
         self.keys(entry, path, allowed, rwhat)
         service = self.text(entry, "service", path, rwhat, required=True)
         rwhat = f"{noun} {service!r} of {what}"
-        values = self.attrs(RELATION, entry, path, rwhat, {"channel": channels},
-                            only=tuple(k for k in allowed if k != "service"))
+        values = self.attrs(_RELATION_READ[role], entry, path, rwhat, {"channel": channels})
         pinned = values.get("version", "")
         if pinned and pinned not in versions:
             raise self.fail(
@@ -515,8 +533,8 @@ class _Reader:
     def flow(
         self, item: Any, path: Path, index: int, names: _Names, services: _Names, messages: _Names
     ) -> Flow:
-        flow: Flow = self.element(FLOW, item, path, index, names, {"service": services})
-        what = f"flow {flow.name!r}"
+        _, values = self.element(FLOW, item, path, index, names, {"service": services})
+        what = f"flow {values['name']!r}"
         steps: list[FlowStep] = []
         steps_path = path + ("steps",)
         raw = item.get("steps")
@@ -526,5 +544,5 @@ class _Reader:
             swhat = f"step {j + 1} of {what}"
             sdata = self.mapping(entry, spath, swhat)
             self.keys(sdata, spath, STEP_KEYS, swhat)
-            steps.append(STEP.build(self.attrs(STEP, sdata, spath, swhat, declared)))
-        return dataclasses.replace(flow, steps=tuple(steps))
+            steps.append(FlowStep(**self.attrs(STEP.attrs_but_name, sdata, spath, swhat, declared)))
+        return Flow(**values, steps=tuple(steps))
