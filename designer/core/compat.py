@@ -68,7 +68,7 @@ _ANNOTATIONS = frozenset({
     "title", "description", "examples", "example", "$comment", "deprecated", "readOnly",
     "writeOnly", "$schema", "$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor", "default",
     "contentMediaType", "contentEncoding", "contentSchema", "$defs", "definitions", "$vocabulary",
-    "discriminator", "externalDocs", "xml",
+    "discriminator", "externalDocs", "xml", "id",  # "id": draft-04's $id
 })
 _REF_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
