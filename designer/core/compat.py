@@ -52,7 +52,7 @@ JSON = Any
 
 __all__ = [
     "BACKWARD", "FORWARD", "Break", "CompatResult", "FieldChange", "check", "check_history", "diff",
-    "is_transitive", "normalize_mode", "parse_version", "required_bump", "resolve_pointer",
+    "is_transitive", "normalize_mode", "parse_version", "required_bump",
 ]
 
 BACKWARD = "BACKWARD"
