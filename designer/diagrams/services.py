@@ -19,7 +19,14 @@ from designer.catalog import linting
 from designer.catalog import render as rd
 from designer.catalog.models import Channel, Flow, Message, Service, Team
 from designer.catalog.selectors import team_model
-from designer.core.diagram import DiagramError, DiagramOptions, FindingBadge, build_dot, focus_choices, node_id
+from designer.core.diagram import (
+    DiagramError,
+    DiagramOptions,
+    FindingBadge,
+    build_dot,
+    focus_choices,
+    node_id,
+)
 from designer.core.model import Model
 
 from .models import DiagramRender
