@@ -275,7 +275,7 @@ def _detail_context(request: HttpRequest, coll: str, obj: Any) -> dict[str, Any]
         ctx["fields_table"] = _schema_fields(latest.schema if latest else None)
         ctx["flows"] = Flow.objects.filter(steps__message=obj).distinct()
     elif isinstance(obj, Channel):
-        ctx["messages"] = list(obj.messages.all())
+        ctx["channel_messages"] = list(obj.messages.all())  # not "messages": that is the flash list base.html shows
         ctx["relations"] = list(obj.relations.select_related("service", "message"))
     elif isinstance(obj, Flow):
         ctx["steps"] = list(obj.steps.select_related("service", "message").order_by("position"))
