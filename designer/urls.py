@@ -10,7 +10,6 @@ from django.urls import include, path
 from designer.catalog import views as catalog_views
 
 
-
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on pages without a <link rel=icon> (a JSON or SVG opened directly)."""
     return redirect(static("designer/favicon.svg"), permanent=True)
