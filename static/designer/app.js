@@ -147,13 +147,31 @@
     first.parentNode.insertBefore(link, first);
   }
 
+  // A box that scrolls (generated code, a long payload) must scroll by keyboard too: when it
+  // holds nothing focusable, it becomes a focusable, labelled region.
+  function scrollableByKeyboard(root) {
+    root.querySelectorAll("pre, .hl, [data-scrollable]").forEach(function (box) {
+      if (box.hasAttribute("tabindex") || box.closest("[tabindex]:not([tabindex=\"-1\"]), .hl pre, .code-editor")) return;
+      if (box.scrollWidth <= box.clientWidth + 1 && box.scrollHeight <= box.clientHeight + 1) return;
+      if (box.querySelector("a[href], button, input, select, textarea, [tabindex]")) return;
+      box.tabIndex = 0;
+      if (!box.getAttribute("role")) box.setAttribute("role", "region");
+      if (!box.getAttribute("aria-label")) {
+        var h = box.closest("section, .card");
+        var title = h && h.querySelector("h2, h3");
+        box.setAttribute("aria-label", (title ? title.textContent.trim() + ": " : "") + "scrollable text");
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    scrollableByKeyboard(document);
     menu();
     skipToAction();
     labelCells(document);
     enhanceEditors(document);
     liveModel();
     document.body.addEventListener("htmx:afterSwap", function (e) { enhanceEditors(e.target); });
-    document.body.addEventListener("htmx:afterSettle", function (e) { enhanceEditors(document); labelCells(document); });
+    document.body.addEventListener("htmx:afterSettle", function (e) { enhanceEditors(document); labelCells(document); scrollableByKeyboard(document); });
   });
 })();

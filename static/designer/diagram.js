@@ -49,7 +49,7 @@
     button("−", "Zoom out", "out");
     button("+", "Zoom in", "in");
     button("Fit", "Fit to card", "fit");
-    button("1:1", "Actual size", "actual");
+    button("1:1", "1:1 actual size", "actual");
     var level = document.createElement("span");
     level.className = "zoom-level";
     level.setAttribute("aria-live", "polite");
