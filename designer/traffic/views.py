@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from designer.catalog import services as svc
 from designer.catalog.access import team_view
@@ -82,7 +82,7 @@ async def play(request: HttpRequest, slug: str) -> HttpResponse:
         simulation.stop(membership.team_id)
         state = "stopped"
     else:
-        simulation.play(membership.team_id, flow)
+        simulation.play(membership.team_id, flow, faults=request.POST.get("faults") == "1")
         state = "running"
     if request.headers.get("HX-Request"):
         return HttpResponse(f'<span id="play-state" data-state="{state}">{state}</span>')
@@ -102,23 +102,35 @@ def message_name_for(wire_type: str) -> str:
     return name[:120]
 
 
-@require_POST
+def _inferred(team: Any, wire_type: str) -> tuple[dict[str, Any] | None, int]:
+    """(schema inferred from the kept traffic of ``wire_type``, number of payloads it saw)."""
+    kept = KeptFinding.objects.filter(team=team, kind="undeclared-type", message_type=wire_type).first()
+    whole = team.envelope_profile == "brief"  # brief-profile schemas describe the whole envelope
+    payloads = [s.event if whole or not isinstance(s.event, dict) else s.event.get("data")
+                for s in TrafficSample.objects.filter(team=team, message_type=wire_type)]
+    if kept is not None and kept.inferred_schema is not None:
+        return kept.inferred_schema, max(len(payloads), 1)
+    return (infer_schema(payloads) if payloads else None), len(payloads)
+
+
+@require_http_methods(["GET", "POST"])
 @team_view("editor")
 def adopt(request: HttpRequest) -> HttpResponse:
-    """Add an undeclared type to the model as a message, with the schema inferred from traffic."""
+    """Add an undeclared type to the model as a message, with the schema inferred from traffic.
+
+    GET shows what would be added (name, wire type, the inferred schema) and asks; only the
+    confirming POST adds it: one click on a live feed must not add a message.
+    """
     team = request.team  # type: ignore[attr-defined]
-    wire_type = (request.POST.get("type") or "").strip()
-    kept = KeptFinding.objects.filter(team=team, kind="undeclared-type", message_type=wire_type).first()
-    schema = kept.inferred_schema if kept else None
-    if schema is None:
-        whole = team.envelope_profile == "brief"  # brief-profile schemas describe the whole envelope
-        payloads = [s.event if whole or not isinstance(s.event, dict) else s.event.get("data")
-                    for s in TrafficSample.objects.filter(team=team, message_type=wire_type)]
-        schema = infer_schema(payloads) if payloads else None
+    wire_type = (request.POST.get("type") or request.GET.get("type") or "").strip()[:200]
+    schema, seen = _inferred(team, wire_type) if wire_type else (None, 0)
     if not wire_type or schema is None:
         flash.error(request, f"No traffic of type {wire_type!r} is kept; nothing to add.")
         return HttpResponseRedirect(reverse("traffic_live", args=[team.slug]))
-    name = (request.POST.get("name") or "").strip() or message_name_for(wire_type)
+    name = (request.POST.get("name") or "").strip()[:120] or message_name_for(wire_type)
+    if request.method == "GET":
+        return render(request, "traffic/adopt.html", {"wire_type": wire_type, "schema": schema,
+                                                      "name": name, "seen": seen})
     try:
         svc.element_create(team=team, user=request.user, kind="message", data={
             "name": name, "kind": "event", "wire_type": wire_type, "schema": schema,
@@ -126,7 +138,8 @@ def adopt(request: HttpRequest) -> HttpResponse:
         })
     except svc.ServiceError as exc:
         flash.error(request, f"Could not add {name}: {exc}")
-        return HttpResponseRedirect(reverse("traffic_live", args=[team.slug]))
+        return render(request, "traffic/adopt.html", {"wire_type": wire_type, "schema": schema, "name": name,
+                                                      "seen": seen}, status=422)
     KeptFinding.objects.filter(team=team, kind="undeclared-type", message_type=wire_type).delete()
     flash.success(request, f"Added message {name} for type {wire_type}; declare its producer next.")
     return HttpResponseRedirect(reverse("traffic_live", args=[team.slug]))
