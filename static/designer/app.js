@@ -154,7 +154,10 @@
     link.className = "skip";
     link.id = "skip-action";
     link.href = "#" + action.id;
-    link.textContent = "Skip to “" + action.textContent.trim().replace(/\s+/g, " ").slice(0, 40) + "”";
+    // The visible text stays generic (it would otherwise be a second "New message" on the
+    // page); the name read out says which action it is.
+    link.textContent = "Skip to the main action";
+    link.setAttribute("aria-label", "Skip to the main action: " + action.textContent.trim().replace(/\s+/g, " ").slice(0, 60));
     link.addEventListener("click", function (e) { e.preventDefault(); action.focus(); });
     var first = document.querySelector("a.skip");
     first.parentNode.insertBefore(link, first);
