@@ -46,17 +46,13 @@ from urllib.parse import unquote
 
 from designer.core.jsonvalue import json_kind, resolve_pointer
 from designer.core.model import COMPAT_MODES
-
-try:  # RE2 matches in linear time: a hostile pattern cannot stall the comparison.
-    import re2 as _re2
-except ImportError:  # pragma: no cover - the pinned requirement provides it
-    _re2 = None
+from designer.core.user_regex import UserRegexError, compile_user_regex
 
 JSON = Any
 
 __all__ = [
     "BACKWARD", "FORWARD", "Break", "CompatResult", "FieldChange", "check", "check_history", "diff",
-    "is_transitive", "normalize_mode", "parse_version", "required_bump", "resolve_pointer",
+    "is_transitive", "normalize_mode", "parse_version", "required_bump",
 ]
 
 BACKWARD = "BACKWARD"
@@ -68,7 +64,7 @@ _ANNOTATIONS = frozenset({
     "title", "description", "examples", "example", "$comment", "deprecated", "readOnly",
     "writeOnly", "$schema", "$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor", "default",
     "contentMediaType", "contentEncoding", "contentSchema", "$defs", "definitions", "$vocabulary",
-    "discriminator", "externalDocs", "xml",
+    "discriminator", "externalDocs", "xml", "id",  # "id": draft-04's $id
 })
 _REF_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
@@ -473,30 +469,18 @@ def _refs_in(node: JSON) -> frozenset[str]:
 
 
 def _pattern_search(pattern: JSON, text: str) -> bool | None:
-    """Does the ECMA-262 ``pattern`` match somewhere in ``text``? None when it cannot be told."""
-    if _re2 is None or not isinstance(pattern, str) or len(text) > _MAX_NAME:
+    """Does the ECMA-262 ``pattern`` match somewhere in ``text``? None when it cannot be told.
+
+    Runs on RE2 (linear time: a hostile pattern cannot stall the comparison); what RE2 refuses
+    (look-arounds, back-references) is "cannot be told".
+    """
+    if not isinstance(pattern, str) or len(text) > _MAX_NAME:
         return None
-    compiled = _compile_pattern(pattern)
-    if compiled is None:
+    try:
+        compiled = compile_user_regex(pattern)
+    except UserRegexError:
         return None
     return compiled.search(text) is not None
-
-
-_PATTERNS: dict[str, Any] = {}
-
-
-def _compile_pattern(pattern: str) -> Any:
-    if pattern in _PATTERNS:
-        return _PATTERNS[pattern]
-    options = _re2.Options()
-    options.log_errors = False
-    try:
-        compiled = _re2.compile(pattern, options)
-    except Exception:  # look-arounds, back-references: RE2 refuses what it cannot run in linear time
-        compiled = None
-    if len(_PATTERNS) < 4096:
-        _PATTERNS[pattern] = compiled
-    return compiled
 
 
 def _capitalize_sentences(text: str) -> str:
@@ -1601,7 +1585,8 @@ class _Comparer:
               f"({kw}={_fmt(vn)})." if tighter else "",
             f=f"producers may now write values outside {kw}={_fmt(vo)}, which {_OLD_READERS} reject."
             if looser else "",
-            fix_b=f"Keep {kw} at {_fmt(vo)} (or looser).",
+            fix_b=f"Keep {kw} at {_fmt(vo)} (or looser)." if vo is not None else
+            f"Do not add {kw} to an existing field; add a new field instead.",
             fix_f=f"Keep writing within {kw}={_fmt(vo)} until every reader has upgraded.",
         )
 
@@ -1642,7 +1627,8 @@ class _Comparer:
                  b="" if b_ok else f"old data may not be a multiple of {_fmt(mn)}, which {_NEW_READERS} require.",
                  f="" if f_ok else f"producers may write values that are not multiples of {_fmt(mo)}, which "
                                    f"{_OLD_READERS} require.",
-                 fix_b=f"Keep multipleOf {_fmt(mo)}.", fix_f=f"Keep multipleOf {_fmt(mo)}.")
+                 fix_b=f"Keep multipleOf {_fmt(mo)}." if mo is not None else "Do not add multipleOf to an existing field.",
+                 fix_f=f"Keep multipleOf {_fmt(mo)} until every reader has upgraded.")
 
     # -- arrays --
     def _array(self, o_full: JSON, n_full: JSON, o: Mapping[str, JSON], n: Mapping[str, JSON], path: str,

@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from django import template
-from django.utils.html import urlize
+from django.utils.html import conditional_escape, format_html, urlize
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -60,3 +60,16 @@ def _inline(text: str) -> str:
     html = urlize(text, autoescape=True)
     html = _CODE.sub(r"<code>\1</code>", html)
     return _EMPHASIS.sub(r"<em>\1</em>", html)
+@register.simple_tag
+def element_cell(obj: Any, column: Any) -> str:
+    """One cell of an element list: the value a ``kinds.base.Column`` names, shown its way."""
+    value = getattr(obj, column.attr, "")
+    if column.display == "kind":
+        return format_html('<span class="kind kind-{}">{}</span>', value, value)
+    if column.display == "code":
+        return format_html("<code>{}</code>", value)
+    if column.display == "yesno":
+        return "yes" if value else "no"
+    if column.display == "ref":
+        return conditional_escape(value.name if value is not None else "—")
+    return conditional_escape("" if value is None else value)

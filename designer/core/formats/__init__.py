@@ -5,7 +5,6 @@ top-level keys call for; ``detect`` says which one that is.
 """
 from __future__ import annotations
 
-import importlib
 from typing import Any, Literal
 
 from designer.core.model import Model
@@ -34,8 +33,7 @@ def detect(text: str | bytes) -> Kind:
 def load_any(text: str | bytes, source: str = "<string>") -> Model:
     """Read a native or AsyncAPI document (detected from its content) into a Model.
 
-    Raises :class:`FormatError` with line and column for any problem, including
-    "AsyncAPI import is not available" when the AsyncAPI reader is not installed.
+    Raises :class:`FormatError` with line and column for any problem.
     """
     try:
         data, positions = yamlsafe.parse(text)
@@ -43,18 +41,9 @@ def load_any(text: str | bytes, source: str = "<string>") -> Model:
         exc.source = source
         raise
     if _kind_of_data(data) == "asyncapi":
-        try:
-            # Lazy: the AsyncAPI reader is a separate, heavier module that may not be installed.
-            asyncapi = importlib.import_module(f"{__name__}.asyncapi")
-            load_data = asyncapi.load_data
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.asyncapi":
-                raise  # a missing dependency of the reader is a real bug, not "unavailable"
-            raise FormatError("AsyncAPI import is not available", source=source) from exc
-        except AttributeError as exc:
-            raise FormatError("AsyncAPI import is not available", source=source) from exc
-        model: Model = load_data(data, positions, source)
-        return model
+        from . import asyncapi  # here, not at the top: the native-only CLI paths start faster
+
+        return asyncapi.load_data(data, positions, source)
     from . import native
 
     return native.from_data(data, positions, source)
