@@ -76,7 +76,7 @@ toolchains:
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
 	fi
 	@if [ ! -f .tools/node_modules/.installed ] || [ tools/package.json -nt .tools/node_modules/.installed ]; then \
-	  echo "Installing TypeScript and the AsyncAPI CLI into .tools/ (npm, about a minute)…"; \
+	  echo "Installing TypeScript, the AsyncAPI CLI and axe-core into .tools/ (npm, about a minute)…"; \
 	  mkdir -p .tools && cp tools/package.json tools/package-lock.json .tools/ && \
 	  (cd .tools && npm ci --no-audit --no-fund --loglevel=error) && touch .tools/node_modules/.installed; \
 	fi

@@ -123,6 +123,11 @@ class MemberForm(forms.Form):
 class InviteForm(forms.Form):
     role = forms.ChoiceField(choices=[("viewer", "viewer"), ("editor", "editor"), ("owner", "owner")], initial="editor")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The members page shows this beside MemberForm, which has a "role" too: one id_role only.
+        kwargs.setdefault("auto_id", "id_invite_%s")
+        super().__init__(*args, **kwargs)
+
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=80, required=False, help_text="What uses it, e.g. 'staging producer'.")

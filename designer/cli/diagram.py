@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--file", metavar="PATH", help="a design-as-code or AsyncAPI file")
     parser.add_argument("--flow", metavar="NAME", help="draw one flow (with its step order)")
     parser.add_argument("--focus", metavar="KEY",
-                        help="draw one element's neighbourhood: services/NAME, messages/NAME or channels/NAME")
+                        help="draw one element's neighbourhood: NAME, or services/NAME, messages/NAME, channels/NAME")
     parser.add_argument("--hops", type=int, default=1, help="steps from the focus element (default 1)")
     parser.add_argument("--format", choices=("svg", "png", "dot"), default="svg")
     parser.add_argument("-o", "--output", metavar="FILE", default="-", help="output file (default stdout)")
@@ -54,7 +54,7 @@ def run(options: dict[str, Any], out: Writer, err: Writer,
         team_model: Callable[[str], Model] | None = None) -> int:
     """Draw the model named in ``options``; ``team_model`` loads ``--team`` (raises ``Unusable``)."""
     from designer.catalog import render as rd
-    from designer.core.diagram import DiagramError, DiagramOptions, build_dot, element_url, findings_badges
+    from designer.core.diagram import DiagramError, DiagramOptions, build_dot, element_url, findings_badges, resolve_focus
 
     def fail(line: str, code: int = 2) -> int:
         err("diagram: " + line.replace("\n", " "))
@@ -87,8 +87,10 @@ def run(options: dict[str, Any], out: Writer, err: Writer,
         except ValueError as exc:  # a bad lint config in the model
             return fail(f"lint: {exc}")
     try:
+        # --focus takes a bare name too (OrderPlaced), like the diagram page.
+        focus = resolve_focus(model, options["focus"]) if options["focus"] else ""
         dot = build_dot(model, DiagramOptions(
-            scope=scope, flow=options["flow"] or "", focus=options["focus"] or "",
+            scope=scope, flow=options["flow"] or "", focus=focus,
             hops=options["hops"], direction=options["direction"],
             show_channels=options["channels"], show_queries=not options["no_queries"],
             cluster=options["cluster"], findings=findings, link_base=options["link_base"],

@@ -6,8 +6,10 @@ Pure: takes a ``Model`` snapshot and ``DiagramOptions`` and returns DOT source. 
 What is drawn:
 - services (rounded boxes), messages with shape and colour by kind (event: orange ellipse,
   command: blue arrow, query: green hexagon), channels (optional, purple cylinders);
-- edges ``producer -sends-> message -receives-> consumer``; with channels shown the consumer
-  side goes through the channel (``message -on-> channel -receives-> consumer``);
+- edges ``producer -> message -> consumer`` labelled with active-voice sentences
+  ("order-service sends OrderPlaced", "shipping-service receives OrderPlaced"); with channels
+  shown the consumer side goes through the channel (``message -on <channel>-> channel ->
+  consumer``);
 - in a flow, step numbers on the edges, and an orchestrator drawn with a double border;
 - lint findings: a node's border takes its worst severity's colour and a count badge (a table
   cell linking to the findings) is added to its label.
@@ -24,6 +26,7 @@ large graphs and keeps the escaping rules in one visible place.
 """
 from __future__ import annotations
 
+import difflib
 import hashlib
 import html
 import re
@@ -63,6 +66,8 @@ SLUG_MAX = 32
 LABEL_MAX = 80
 # Tooltips past this are unreadable in a browser and bloat the SVG of a 1,000-node team.
 TOOLTIP_MAX = 400
+# Sentences written on one edge; more are summarised ("and 3 more") and listed in its tooltip.
+EDGE_LINES = 3
 DEFAULT_LINK = "{collection}/{name}"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -224,6 +229,48 @@ def findings_badges(
         if prev is None or rank.get(f.severity, 9) < rank.get(prev, 9):
             worst[key] = f.severity
     return {k: (worst[k], counts[k], element_url(k, link)) for k in sorted(counts)}
+
+
+# ---- focus by name ----------------------------------------------------------------------------
+_FOCUS_COLLECTIONS: tuple[str, ...] = ("services", "messages", "channels")
+
+
+def focus_choices(model: Model) -> list[tuple[str, str, str]]:
+    """``(key, name, kind)`` of every element a diagram can focus on, sorted by name.
+
+    ``kind`` is what a picker shows beside the name: ``service``, ``channel`` or the message's
+    kind (``event``, ``command``, ``query``).
+    """
+    out = [(element_key("services", s.name), s.name, "service") for s in model.services]
+    out += [(element_key("messages", m.name), m.name, m.kind) for m in model.messages]
+    out += [(element_key("channels", c.name), c.name, "channel") for c in model.channels]
+    return sorted(out, key=lambda c: (c[1].lower(), c[0]))
+
+
+def resolve_focus(model: Model, text: str) -> str:
+    """The element key for what a user typed: ``services/NAME`` or just ``NAME``.
+
+    A bare name is looked up among services, messages and channels (exactly, then ignoring
+    case); a name two kinds share must be qualified. Raises ``DiagramError`` saying which
+    names come close when nothing matches.
+    """
+    text = text.strip()
+    collection, sep, rest = text.partition("/")
+    choices = focus_choices(model)
+    keys = {key for key, _, _ in choices}
+    if sep and collection in _FOCUS_COLLECTIONS and (text in keys or rest):
+        # Qualified: existence is checked by build_dot (relations may name undeclared ones).
+        return text
+    exact = [key for key, name, _ in choices if name == text]
+    if not exact:
+        exact = [key for key, name, _ in choices if name.lower() == text.lower()]
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        raise DiagramError(f"{text!r} names more than one element: choose one of {', '.join(sorted(exact))}")
+    close = difflib.get_close_matches(text, sorted({name for _, name, _ in choices}), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise DiagramError(f"nothing named {text!r} in the model{hint}")
 
 
 # ---- selection --------------------------------------------------------------------------------
@@ -482,7 +529,8 @@ def build_dot(model: Model, options: DiagramOptions | None = None) -> str:
         (f'  graph [id="diagram", rankdir={o.direction}, fontname="{FONT}", fontsize=11, '
          "nodesep=0.3, ranksep=0.5];"),
         f'  node [fontname="{FONT}", fontsize=11, style=filled, color="#455a64", margin="0.12,0.05"];',
-        f'  edge [fontname="{FONT}", fontsize=9, color="#607d8b", fontcolor="#37474f"];',
+        # 10 pt edge labels in a dark grey: 9 pt light grey was unreadable once a diagram is fitted.
+        f'  edge [fontname="{FONT}", fontsize=10, color="#607d8b", fontcolor="#263238"];',
     ]
     grouped = _clusters(nodes, o)
     for cluster_key, (label, members) in grouped.items():
@@ -516,46 +564,55 @@ def _clusters(nodes: Mapping[str, _Node], o: DiagramOptions) -> dict[str, tuple[
 
 
 def _edges(model: Model, o: DiagramOptions, links: list[_Link]) -> list[str]:
-    """DOT edge statements, merged per (from, to) node pair and sorted by edge id."""
-    # edge id -> [from id, to id, verb, step numbers, tooltip parts, style]
-    merged: dict[str, tuple[str, str, str, list[int], list[str], str]] = {}
+    """DOT edge statements, merged per (from, to) node pair and sorted by edge id.
 
-    def add(src: str, dst: str, verb: str, steps: list[int], tip: str, style: str = "") -> None:
+    Labels are sentences in the active voice with the service as subject, read along the arrow
+    or not ("shipping-service receives OrderPlaced", never "OrderPlaced → receives →
+    shipping-service"), so a label makes sense on its own wherever graphviz puts it.
+    """
+    # edge id -> [from id, to id, step numbers, sentences, style]
+    merged: dict[str, tuple[str, str, list[int], list[str], str]] = {}
+
+    def add(src: str, dst: str, steps: list[int], sentence: str, style: str = "") -> None:
         a, b = node_id(src), node_id(dst)
         eid = edge_id(a, b)
         if eid not in merged:
-            merged[eid] = (a, b, verb, [], [], style)
-        merged[eid][3].extend(steps)
-        if tip not in merged[eid][4]:
-            merged[eid][4].append(tip)
+            merged[eid] = (a, b, [], [], style)
+        merged[eid][2].extend(steps)
+        if sentence not in merged[eid][3]:
+            merged[eid][3].append(sentence)
 
     for link in links:
         svc = element_key("services", link.service)
         msg = element_key("messages", link.message)
         ch = element_key("channels", link.channel) if o.show_channels and link.channel else ""
         if link.role == "produces":
-            add(svc, msg, "sends", link.steps, f"{link.service} sends {link.message}")
+            add(svc, msg, link.steps, f"{link.service} sends {link.message}")
             if ch:
-                add(msg, ch, "on", [], f"{link.message} on {link.channel}", "dashed")
+                add(msg, ch, [], f"on {link.channel}", "dashed")
         else:
             if ch:
-                add(msg, ch, "on", [], f"{link.message} on {link.channel}", "dashed")
-                add(ch, svc, "receives", link.steps,
-                    f"{link.service} receives {link.message} from {link.channel}")
+                add(msg, ch, [], f"on {link.channel}", "dashed")
+                add(ch, svc, link.steps, f"{link.service} receives {link.message} from {link.channel}")
             else:
-                add(msg, svc, "receives", link.steps, f"{link.service} receives {link.message}")
+                add(msg, svc, link.steps, f"{link.service} receives {link.message}")
 
     out: list[str] = []
     for eid in sorted(merged):
-        a, b, verb, steps, tips, style = merged[eid]
-        label = verb
+        a, b, steps, sentences, style = merged[eid]
+        # One line per sentence, at most EDGE_LINES of them: a channel feeding one consumer many
+        # messages would otherwise stack a paragraph on one edge (the tooltip has them all).
+        shown = [_clean(s, LABEL_MAX) for s in sentences[:EDGE_LINES]]
+        if len(sentences) > EDGE_LINES:
+            shown.append(f"and {len(sentences) - EDGE_LINES} more")
+        label = "\n".join(shown)
         if steps:
-            label = ", ".join(str(s) for s in sorted(set(steps))) + ". " + verb
+            label = ", ".join(str(s) for s in sorted(set(steps))) + ". " + label
         extra = o.traffic.get(eid)
         if extra:
             label += "\n" + extra
-        attrs = [f'id="{eid}"', "label=" + dot_string(label, LABEL_MAX),
-                 "tooltip=" + dot_string("; ".join(tips), TOOLTIP_MAX)]
+        attrs = [f'id="{eid}"', "label=" + dot_string(label, LABEL_MAX * (EDGE_LINES + 2)),
+                 "tooltip=" + dot_string("; ".join(sentences), TOOLTIP_MAX)]
         if style:
             attrs.append(f"style={style}")
         out.append(f'  "{a}" -> "{b}" [{", ".join(attrs)}];')

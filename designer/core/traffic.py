@@ -531,6 +531,16 @@ class TrafficChecker:
             except ValueError:
                 self._envelope_validator = None
 
+    def carry_over(self, previous: TrafficChecker) -> None:
+        """Keep what ``previous`` (the checker of an older model revision) has seen.
+
+        Counters, rates, samples and the duplicate and ordering memories describe the traffic,
+        not the model: a model edit must not reset the live page to 0 nor forget ids already
+        seen (a redelivery right after an edit is still a duplicate).
+        """
+        self.dedup, self.times, self.sequences = previous.dedup, previous.times, previous.sequences
+        self.rates, self.samples, self.counts = previous.rates, previous.samples, previous.counts
+
     # -- lookups --
     def message_for(self, type_: str) -> Message | None:
         """The model message whose wire type (or, lacking one, name) is ``type_``."""

@@ -18,10 +18,12 @@ from designer.core.diagram import CLUSTERS, DIRECTIONS
 
 # Bump when the drawing changes (core, links, badges) so renders cached under old code are not
 # served for the same revision and options.
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 # More hops than this reach the whole team on any real model; the cap keeps the form honest.
 MAX_HOPS = 6
 FOCUS_COLLECTIONS = ("services", "messages", "channels")
+# Element names are at most a few hundred characters; a longer focus is not a name.
+MAX_FOCUS_CHARS = 400
 
 
 class OptionsError(ValueError):
@@ -116,13 +118,13 @@ def parse(params: Mapping[str, str]) -> ViewOptions:
     if scope == "flow" and not flow:
         raise OptionsError("choose a flow to draw")
     if scope == "focus" and not focus:
-        raise OptionsError("type the element to focus on, e.g. services/order-service")
+        raise OptionsError("pick the element to focus on, e.g. order-service or OrderPlaced")
     if flow and focus:
         raise OptionsError("choose either a flow or a focus element, not both")
-    if focus:
-        coll, sep, name = focus.partition("/")
-        if not sep or coll not in FOCUS_COLLECTIONS or not name:
-            raise OptionsError("focus must be services/NAME, messages/NAME or channels/NAME")
+    if len(focus) > MAX_FOCUS_CHARS:
+        raise OptionsError(f"the focus element's name is longer than {MAX_FOCUS_CHARS} characters")
+    # A bare name ("OrderPlaced") is fine here: services.resolve_view turns it into a key
+    # against the model, where it is known whether it is a service, a message or a channel.
     raw_hops = (params.get("hops") or "1").strip()
     try:
         hops = int(raw_hops)

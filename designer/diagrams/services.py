@@ -18,7 +18,14 @@ from django.utils import timezone
 from designer.catalog import render as rd
 from designer.catalog.models import Team
 from designer.catalog.selectors import element_pks, team_model
-from designer.core.diagram import DiagramError, DiagramOptions, FindingBadge, build_dot
+from designer.core.diagram import (
+    DiagramError,
+    DiagramOptions,
+    FindingBadge,
+    build_dot,
+    focus_choices,
+    node_id,
+)
 from designer.core.model import Model
 from designer.lintreview import selectors as linting
 
@@ -189,3 +196,61 @@ def png_of(row: DiagramRender) -> bytes:
     data = rd.render_diagram(row.dot, "png", row.engine or "dot").data
     DiagramRender.objects.filter(pk=row.pk).update(png=data)
     return data
+
+
+def node_panel(team: Team, node: str) -> dict[str, Any] | None:
+    """What the side panel of a diagram node shows: the element, its relations and links.
+
+    ``node`` is the node's SVG id (``designer.core.diagram.node_id``); None when no element
+    of the team's current model has it (a stale drawing, or a made-up id).
+    """
+    model = team_model(team)
+    key = next((k for k, _, _ in focus_choices(model) if node_id(k) == node), None)
+    if key is None:  # an undeclared service or message that only relations name
+        names = {f"services/{r.service}" for r in model.relations} | {f"messages/{r.message}" for r in model.relations}
+        key = next((k for k in sorted(names) if node_id(k) == node), None)
+    if key is None:
+        return None
+    coll, _, name = key.partition("/")
+    pks = element_pks(team)
+    slug = team.slug
+
+    def link(k: str) -> str:
+        return element_link(slug, k, pks)
+
+    def rel(service: str, message: str, channel: str) -> dict[str, str]:
+        return {"service": service, "service_url": link(f"services/{service}"), "message": message,
+                "message_url": link(f"messages/{message}"), "channel": channel}
+
+    out: dict[str, Any] = {"key": key, "collection": coll, "name": name, "url": link(key),
+                           "declared": key in pks, "pk": pks.get(key), "description": "", "kind": coll[:-1],
+                           "sends": [], "receives": [], "messages": [], "flows": []}
+    if coll == "services":
+        s = model.services_by_name.get(name)
+        out["description"] = s.description if s else ""
+        out["sends"] = [rel(name, r.message, r.channel) for r in model.produced_by(name)]
+        out["receives"] = [rel(name, r.message, r.channel) for r in model.consumed_by(name)]
+        flows = [f.name for f in model.flows if f.orchestrator == name or any(st.service == name for st in f.steps)]
+    elif coll == "messages":
+        m = model.messages_by_name.get(name)
+        out["description"] = m.description if m else ""
+        out["kind"] = m.kind if m else "event"
+        out["channel"] = m.channel if m else ""
+        out["sends"] = [rel(r.service, name, r.channel) for r in model.producers(name)]
+        out["receives"] = [rel(r.service, name, r.channel) for r in model.consumers(name)]
+        flows = [f.name for f in model.flows if any(st.message == name for st in f.steps)]
+    else:
+        c = model.channels_by_name.get(name)
+        out["description"] = c.description if c else ""
+        out["broker"] = c.broker if c else ""
+        out["messages"] = [{"name": m.name, "url": link(f"messages/{m.name}")}
+                           for m in model.messages if m.channel == name]
+        flows = []
+    base = reverse("diagram", args=[slug])
+    out["flows"] = [{"name": f, "url": base + "?" + ViewOptions(flow=f).query()} for f in sorted(set(flows))]
+    out["focus_url"] = base + "?" + ViewOptions(focus=key).query()
+    lint = linting.team_findings(team)
+    badge = lint.badges.get(key) if lint is not None else None
+    if badge:
+        out["findings"] = {"severity": badge[0], "count": badge[1], "url": findings_link(slug, key, pks)}
+    return out

@@ -7,6 +7,7 @@ swap, the poll and the model-changed refresh all render the same fragment.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,10 +17,10 @@ from django.views.decorators.http import require_GET
 
 from designer.catalog import kinds
 from designer.catalog import render as rd
-from designer.catalog.access import team_view
+from designer.catalog.access import can_edit, team_view
 from designer.catalog.models import Team
 from designer.catalog.selectors import element_pks, team_model
-from designer.core.diagram import CLUSTERS, DiagramError
+from designer.core.diagram import CLUSTERS, DiagramError, focus_choices, resolve_focus
 
 from . import services
 from .models import DiagramRender
@@ -35,9 +36,12 @@ def _context(request: HttpRequest, team: Team, view: ViewOptions | None, error: 
     query = view.query() if view else request.GET.urlencode()
     thumb = request.GET.get("thumb") == "1"
     self_query = "&".join(q for q in (query, "thumb=1" if thumb else "") if q)
-    elements = ([f"services/{s.name}" for s in model.services] + [f"messages/{m.name}" for m in model.messages]
-                + [f"channels/{c.name}" for c in model.channels])
+    choices = focus_choices(model)
+    # The picker offers bare names ("OrderPlaced"); a name two kinds share is offered qualified.
+    names = [name for _, name, _ in choices]
+    elements = [(name if names.count(name) == 1 else key, kind) for key, name, kind in choices]
     return {
+        "empty": not (model.services or model.messages),
         "view": view or ViewOptions(), "error": error, "thumb": thumb,
         "self_url": base + ("?" + self_query if self_query else ""),
         "query": query, "flows": [f.name for f in model.flows], "elements": elements,
@@ -51,6 +55,8 @@ def _context(request: HttpRequest, team: Team, view: ViewOptions | None, error: 
 def _view_or_error(request: HttpRequest, team: Team) -> tuple[ViewOptions | None, str]:
     try:
         view = parse(request.GET)
+        if view.focus:
+            view = replace(view, focus=resolve_focus(team_model(team), view.focus))
         # Checking a flow or focus name builds the DOT once; a view already cached was checked
         # for this revision when it was first asked for, which keeps polls and hits cheap.
         if not services.cached(team, view):
@@ -119,3 +125,14 @@ def go(request: HttpRequest, coll: str, name: str) -> HttpResponse:
     if pk is None:
         raise Http404(f"There is no {kind.label} with that name in this team.")
     return redirect("element_detail", team.slug, coll, pk)
+
+
+@team_view()
+@require_GET
+def node(request: HttpRequest) -> HttpResponse:
+    """The side panel of one diagram node (``?id=<node id>``): relations and actions."""
+    team = request.team  # type: ignore[attr-defined]
+    panel = services.node_panel(team, (request.GET.get("id") or "")[:200])
+    if panel is None:
+        raise Http404("That element is not in the model any more; the diagram redraws itself.")
+    return render(request, "diagram/_node_panel.html", {"p": panel, "can_edit": can_edit(request)})

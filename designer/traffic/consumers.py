@@ -6,7 +6,9 @@ before the handshake completes. On connect the client gets ``{"type": "hello", .
 ``{"type": "batch", "first_id", "last_id", "dropped", "messages": [...]}`` where each message is
 typed (``event``, ``finding``, ``stats``, ``status``) and carries an increasing ``id``. A client
 that reconnects with ``?last_id=N`` first receives what it missed from a bounded buffer
-(``hello.gap`` is true when some of it is gone).
+(``hello.gap`` is true when some of it is gone); one that connects without it first receives
+the team's remembered events, findings and stats (``designer.traffic.recent``) as a batch
+marked ``"snapshot": true``.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from designer.catalog.models import Membership
 
+from . import recent
 from .fanout import Client, TeamHub, hub_for
 from .ingest import authenticate, bearer
 
@@ -68,11 +71,19 @@ class TrafficConsumer(AsyncWebsocketConsumer):
         self.hub = await hub_for(team_id)
         self.client = Client()
         replayed, gap = self.hub.resume(self.client, last_id) if last_id else (0, False)
+        # A page opened afresh first gets what the team's traffic looked like just now (the last
+        # events, findings and stats, kept server-side), so a reload or a model edit does not
+        # start it from zero. Read before joining: anything newer comes through the hub.
+        kept = await recent.snapshot(team_id) if not last_id else []
         self.hub.join(self.client)
         await self.accept()
         await self.send(text_data=orjson.dumps({
             "type": "hello", "team": slug, "last_id": self.hub.last_id, "resumed": replayed, "gap": gap,
+            "remembered": len(kept),
         }).decode())
+        text = recent.snapshot_batch(kept)
+        if text is not None:
+            await self.send(text_data=text)
         self.writer = asyncio.get_running_loop().create_task(self._write())
 
     async def _write(self) -> None:

@@ -30,6 +30,7 @@ from django.conf import settings
 
 from designer.catalog import live
 from designer.core.traffic import ObservedEvent, TrafficChecker, TrafficFinding
+from designer.traffic import recent
 
 log = logging.getLogger(__name__)
 
@@ -364,6 +365,9 @@ class Pipeline:
         first = await self.ids.take(st.team_id, len(messages))
         for i, m in enumerate(messages):
             m["id"] = first + i
+        # Remembered before it is published, so a page opened now gets it in its snapshot
+        # or in the stream (the browser drops ids it already has).
+        await recent.record(st.team_id, messages)
         await live.apublish_frame(st.team_id, {"team": st.team_id, "messages": messages})
         self.frames_sent += 1
         return True
@@ -382,7 +386,9 @@ class Pipeline:
             current = self.teams.get(team_id)
             if current is not None and rev != current.revision:
                 fresh = await sync_to_async(_build_state)(team_id)
-                # Keep the frame and flush buffers; only the checker (and its memory) is new.
+                # Keep the frame and flush buffers, and the checker's counters and memories:
+                # only what it checks against (the model) is new.
+                fresh.checker.carry_over(current.checker)
                 current.checker, current.revision = fresh.checker, fresh.revision
 
     # -- database --
@@ -559,3 +565,4 @@ async def shutdown() -> None:
     p = _PIPELINES.pop(asyncio.get_running_loop(), None)
     if p is not None:
         await p.close()
+    await recent.shutdown()

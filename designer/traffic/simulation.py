@@ -26,6 +26,8 @@ TICK_SECONDS = 0.05
 # The Play button's bounds: a browser left open must not generate traffic forever.
 PLAY_RATE = 20.0
 PLAY_SECONDS = 60.0
+# Faults are opt-in ("Inject faults" beside Play): a first Play must show the model working,
+# not a feed full of made-up mistakes and "Add to model" buttons.
 PLAY_FAULTS = 0.15
 # The command's rate limit: beyond this the simulator, not the pipeline, is what is measured.
 MAX_RATE = 50_000.0
@@ -113,15 +115,19 @@ def running(team_id: int) -> bool:
     return task is not None and not task.done()
 
 
-def play(team_id: int, flow: str | None = None) -> bool:
-    """Start the team's background simulation (bounded); False when one already runs."""
+def play(team_id: int, flow: str | None = None, *, faults: bool = False) -> bool:
+    """Start the team's background simulation (bounded); False when one already runs.
+
+    Clean by default: every event matches the model. ``faults`` injects ``PLAY_FAULTS`` of
+    them with a mistake (a schema violation, an unknown type, a duplicate...).
+    """
     runs = _RUNS.setdefault(asyncio.get_running_loop(), {})
     if running(team_id):
         return False
 
     async def go() -> SimResult:
         try:
-            return await simulate(team_id, flow=flow, rate=PLAY_RATE, faults=PLAY_FAULTS,
+            return await simulate(team_id, flow=flow, rate=PLAY_RATE, faults=PLAY_FAULTS if faults else 0.0,
                                   duration=PLAY_SECONDS, seed=int(time.time()), source="simulator")
         except Exception:
             log.exception("the simulation of team %s failed", team_id)

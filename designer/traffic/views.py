@@ -10,14 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from designer.catalog import services as svc
 from designer.catalog.access import team_view
 from designer.catalog.selectors import ROLE_RANK, membership_for, team_model
 
 from . import services, simulation
-from .selectors import kept_findings, recent_samples
+from .selectors import kept_findings, recent_samples, undeclared_type_preview
 
 
 def _page_context(request: HttpRequest) -> dict[str, Any]:
@@ -78,7 +78,7 @@ async def play(request: HttpRequest, slug: str) -> HttpResponse:
         simulation.stop(membership.team_id)
         state = "stopped"
     else:
-        simulation.play(membership.team_id, flow)
+        simulation.play(membership.team_id, flow, faults=request.POST.get("faults") == "1")
         state = "running"
     if request.headers.get("HX-Request"):
         return HttpResponse(f'<span id="play-state" data-state="{state}">{state}</span>')
@@ -98,17 +98,29 @@ def message_name_for(wire_type: str) -> str:
     return name[:120]
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @team_view("editor")
 def adopt(request: HttpRequest) -> HttpResponse:
-    """Add an undeclared type to the model as a message, with the schema inferred from traffic."""
+    """Add an undeclared type to the model as a message, with the schema inferred from traffic.
+
+    GET shows what would be added (name, wire type, the inferred schema) and asks; only the
+    confirming POST adds it: one click on a live feed must not add a message.
+    """
     team = request.team  # type: ignore[attr-defined]
-    wire_type = (request.POST.get("type") or "").strip()
-    name = (request.POST.get("name") or "").strip() or message_name_for(wire_type)
+    wire_type = (request.POST.get("type") or request.GET.get("type") or "").strip()[:200]
+    schema, seen = undeclared_type_preview(team, wire_type) if wire_type else (None, 0)
+    if not wire_type or schema is None:
+        flash.error(request, f"No traffic of type {wire_type!r} is kept; nothing to add.")
+        return HttpResponseRedirect(reverse("traffic_live", args=[team.slug]))
+    name = (request.POST.get("name") or "").strip()[:120] or message_name_for(wire_type)
+    if request.method == "GET":
+        return render(request, "traffic/adopt.html", {"wire_type": wire_type, "schema": schema,
+                                                      "name": name, "seen": seen})
     try:
         services.undeclared_type_adopt(team=team, user=request.user, wire_type=wire_type, name=name)
     except svc.ServiceError as exc:
         flash.error(request, f"Could not add {name}: {exc}")
-        return HttpResponseRedirect(reverse("traffic_live", args=[team.slug]))
+        return render(request, "traffic/adopt.html", {"wire_type": wire_type, "schema": schema, "name": name,
+                                                      "seen": seen}, status=422)
     flash.success(request, f"Added message {name} for type {wire_type}; declare its producer next.")
     return HttpResponseRedirect(reverse("traffic_live", args=[team.slug]))

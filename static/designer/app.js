@@ -35,6 +35,13 @@
         }
       });
       renumber();
+      // Tab indents here, so say how to leave by keyboard (read out with the field too).
+      var hint = document.createElement("small");
+      hint.className = "help editor-hint";
+      hint.id = (ta.id || "editor") + "-keys";
+      hint.textContent = "Tab indents. To leave the editor by keyboard, press Esc, then Tab.";
+      box.insertAdjacentElement("afterend", hint);
+      ta.setAttribute("aria-describedby", ((ta.getAttribute("aria-describedby") || "") + " " + hint.id).trim());
     });
     root.querySelectorAll("[data-format]").forEach(function (btn) {
       if (btn.dataset.ready) return;
@@ -67,16 +74,7 @@
     // Shown-once secrets (tokens, invitation links): one click selects the whole value.
     var secret = e.target.closest("[data-select-all]");
     if (secret) secret.select();
-    // Diagram: toggle between fit-to-width and actual size.
-    var toggle = e.target.closest("[data-toggle-actual]");
-    if (toggle) {
-      var canvas = document.getElementById(toggle.dataset.toggleActual);
-      if (canvas) {
-        var actual = canvas.classList.toggle("actual");
-        toggle.setAttribute("aria-pressed", actual ? "true" : "false");
-        toggle.textContent = actual ? "Fit to width" : "Actual size";
-      }
-    }
+    // (Diagrams: fit, actual size, pan and zoom are static/designer/diagram.js's toolbar.)
   });
 
   // Handlers live here, not in onclick/onchange attributes: the Content-Security-Policy
@@ -110,10 +108,86 @@
     connect();
   }
 
+  // Small screens: the team menu folds behind a "Menu" button (the header's nav took three lines).
+  function menu() {
+    var header = document.querySelector("header.top");
+    var toggle = header && header.querySelector(".menu-toggle");
+    var items = document.getElementById("site-menu");
+    if (!toggle || !items) return;
+    header.classList.add("has-menu");
+    toggle.hidden = false;
+    function set(open) {
+      header.classList.toggle("menu-open", open);
+      toggle.setAttribute("aria-expanded", String(open));
+    }
+    toggle.addEventListener("click", function () { set(!header.classList.contains("menu-open")); });
+    header.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && header.classList.contains("menu-open")) { set(false); toggle.focus(); }
+    });
+  }
+
+  // Tables reflow on a phone (app.css stacks the cells); each cell is labelled with its column.
+  function labelCells(root) {
+    root.querySelectorAll("table.list").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+      if (!heads.length) return;
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        var i = 0;
+        Array.prototype.forEach.call(tr.children, function (cell) {
+          if (heads[i] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[i]);
+          i += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+
+  // A second skip link straight to the page's main action ("New message", "Save"...): the
+  // first Tab on a list page reaches it instead of walking the whole menu.
+  function skipToAction() {
+    var main = document.getElementById("main");
+    if (!main || document.getElementById("skip-action")) return;
+    var action = main.querySelector("[data-main-action]") || main.querySelector(".page-head .primary, .page-head .button.primary")
+      || main.querySelector("form .primary");
+    if (!action || action.closest("[hidden]")) return;
+    if (!action.id) action.id = "main-action";
+    var link = document.createElement("a");
+    link.className = "skip";
+    link.id = "skip-action";
+    link.href = "#" + action.id;
+    // The visible text stays generic (it would otherwise be a second "New message" on the
+    // page); the name read out says which action it is.
+    link.textContent = "Skip to the main action";
+    link.setAttribute("aria-label", "Skip to the main action: " + action.textContent.trim().replace(/\s+/g, " ").slice(0, 60));
+    link.addEventListener("click", function (e) { e.preventDefault(); action.focus(); });
+    var first = document.querySelector("a.skip");
+    first.parentNode.insertBefore(link, first);
+  }
+
+  // A box that scrolls (generated code, a long payload) must scroll by keyboard too: when it
+  // holds nothing focusable, it becomes a focusable, labelled region.
+  function scrollableByKeyboard(root) {
+    root.querySelectorAll("pre, .hl, [data-scrollable]").forEach(function (box) {
+      if (box.hasAttribute("tabindex") || box.closest("[tabindex]:not([tabindex=\"-1\"]), .hl pre, .code-editor")) return;
+      if (box.scrollWidth <= box.clientWidth + 1 && box.scrollHeight <= box.clientHeight + 1) return;
+      if (box.querySelector("a[href], button, input, select, textarea, [tabindex]")) return;
+      box.tabIndex = 0;
+      if (!box.getAttribute("role")) box.setAttribute("role", "region");
+      if (!box.getAttribute("aria-label")) {
+        var h = box.closest("section, .card");
+        var title = h && h.querySelector("h2, h3");
+        box.setAttribute("aria-label", (title ? title.textContent.trim() + ": " : "") + "scrollable text");
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    scrollableByKeyboard(document);
+    menu();
+    skipToAction();
+    labelCells(document);
     enhanceEditors(document);
     liveModel();
     document.body.addEventListener("htmx:afterSwap", function (e) { enhanceEditors(e.target); });
-    document.body.addEventListener("htmx:afterSettle", function (e) { enhanceEditors(document); });
+    document.body.addEventListener("htmx:afterSettle", function (e) { enhanceEditors(document); labelCells(document); scrollableByKeyboard(document); });
   });
 })();

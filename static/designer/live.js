@@ -6,7 +6,7 @@
   if (!root) return;
   const PAINT_MS = 100;        // at most 10 DOM updates a second, whatever the event rate
   const MAX_ROWS = 200;        // stream rows kept in the DOM
-  const MAX_FINDINGS = 100;    // live findings kept in the DOM
+  const MAX_GROUPS = 50;       // live finding groups (kind, type, path) kept; the oldest go first
   const MAX_KEPT = 2000;       // events kept in memory for filtering and the inspector
   const schemas = JSON.parse(document.getElementById("live-schemas").textContent || "{}");
   const canEdit = root.dataset.canEdit === "1";
@@ -19,6 +19,7 @@
     return n;
   };
 
+  let rememberedUpTo = 0;        // ids up to this came from the server's memory, not live
   let lastId = 0, socket = null, retry = 500, paused = false, total = 0, dropped = 0;
   const kept = [];               // newest last
   let pendingEvents = [], pendingFindings = [], pendingStats = null, pendingStatus = {};
@@ -44,6 +45,13 @@
         return;
       }
       if (msg.type !== "batch") return;
+      if (msg.snapshot) {
+        rememberedUpTo = msg.last_id;
+        // What the server kept of the team's recent traffic: a reload starts where it was.
+        const n = msg.messages.filter((m) => m.type === "event").length;
+        const note = $("stream-remembered");
+        if (n) { note.hidden = false; note.textContent = `The last ${n} events before this page opened, kept by the server; new ones appear above them.`; }
+      }
       if (msg.dropped > dropped) {
         dropped = msg.dropped;
         const d = $("live-dropped"); d.hidden = false; d.textContent = dropped + " dropped (slow connection)";
@@ -98,7 +106,8 @@
       const ev = kept[i];
       if (!matches(ev)) continue;
       n++;
-      const tr = el("tr", {"data-id": String(ev.id), "tabindex": "0", "class": ev.findings.length ? "has-findings" : ""});
+      const tr = el("tr", {"data-id": String(ev.id), "tabindex": "0",
+        "class": (ev.findings.length ? "has-findings" : "") + (ev.id <= rememberedUpTo ? " remembered" : "")});
       tr.append(el("td", {}, new Date(ev.at * 1000).toLocaleTimeString()), el("td", {}, ev.event_type),
         el("td", {}, ev.source), el("td", {}, ev.event_id));
       const f = el("td");
@@ -129,24 +138,49 @@
   });
   for (const id of ["f-type", "f-source", "f-finding", "f-search"]) $(id).addEventListener("input", renderStream);
 
+  // Findings, grouped: one row per (kind, wire type, path) with a count and the latest detail,
+  // newest on top, at most MAX_GROUPS rows (a fault storm used to grow the page without end).
   const findingKinds = new Set();
+  const groups = new Map();  // key -> {li, count}
+  let findingsTotal = 0;
   function renderFindings(list) {
     const ul = $("findings");
     for (const f of list) {
+      findingsTotal++;
       if (!findingKinds.has(f.kind)) { findingKinds.add(f.kind); $("f-finding").append(el("option", {}, f.kind)); }
-      const li = el("li", {"class": "finding"});
-      li.append(el("span", {"class": "sev sev-" + f.severity}, f.kind), " ", el("code", {}, f.message_type), " ",
-        el("span", {}, f.detail));
-      if (f.kind === "undeclared-type" && canEdit) {
-        const form = el("form", {"method": "post", "action": root.dataset.adopt, "class": "inline"});
-        form.append(el("input", {"type": "hidden", "name": "csrfmiddlewaretoken", "value": csrf}),
-          el("input", {"type": "hidden", "name": "type", "value": f.message_type}),
-          el("button", {"class": "small", "title": "Add a message with the schema inferred from the traffic"}, "Add to model"));
-        li.append(" ", form);
+      const key = [f.kind, f.message_type, f.path || ""].join("\u0000");
+      let g = groups.get(key);
+      if (!g) {
+        const li = el("li", {"class": "finding"});
+        g = {li: li, count: 0};
+        groups.set(key, g);
+        li.append(el("span", {"class": "sev sev-" + f.severity}, f.kind), el("code", {}, f.message_type));
+        if (f.path) li.append(el("code", {"class": "path"}, f.path));
+        g.countEl = el("span", {"class": "count"});
+        g.timeEl = el("time", {"class": "muted"});
+        li.append(g.countEl, g.timeEl);
+        if (f.kind === "undeclared-type" && canEdit) {
+          li.append(el("a", {"class": "button small", "href": root.dataset.adopt + "?type=" + encodeURIComponent(f.message_type),
+            "title": "See the schema inferred from the traffic, then add it as a message"}, "Add to model…"));
+        }
+        g.detailEl = el("span", {"class": "detail"});
+        li.append(g.detailEl);
       }
-      ul.prepend(li);
+      g.count++;
+      g.li.classList.toggle("remembered", f.id <= rememberedUpTo && (!g.live));
+      if (f.id > rememberedUpTo) g.live = true;
+      g.countEl.textContent = "× " + g.count;
+      g.timeEl.textContent = new Date((f.at || Date.now() / 1000) * 1000).toLocaleTimeString();
+      g.detailEl.textContent = f.detail || "";
+      ul.prepend(g.li);  // moves an existing group to the top
     }
-    while (ul.children.length > MAX_FINDINGS) ul.lastElementChild.remove();
+    while (ul.children.length > MAX_GROUPS) {
+      const last = ul.lastElementChild;
+      for (const [k, g] of groups) if (g.li === last) groups.delete(k);
+      last.remove();
+    }
+    $("findings-empty").hidden = groups.size > 0;
+    $("findings-count").textContent = findingsTotal + " in " + groups.size + " group" + (groups.size === 1 ? "" : "s");
   }
 
   function sparkline(series) {

@@ -197,3 +197,18 @@ def manage(server_env: dict[str, str], live_server_url: str) -> Any:
         return out.stdout
 
     return run
+
+
+@pytest.fixture
+def member_page(new_page: Any, manage: Any) -> Any:
+    """``member_page(username, role)`` -> a page logged in as a (new) member of the demo team."""
+
+    def make(username: str, role: str = "viewer") -> Any:
+        password = f"{username}-pass-1"
+        manage("shell", "-c", "from django.contrib.auth.models import User; "
+               f"User.objects.filter(username={username!r}).exists() or "
+               f"User.objects.create_user({username!r}, password={password!r})")
+        manage("add_member", "--team", "demo-shop", "--user", username, "--role", role)
+        return new_page(username, password)
+
+    return make

@@ -44,10 +44,13 @@ def test_it_visits_the_pages_and_their_widgets_without_a_policy_violation(page: 
     # whose scripts moved out of the markup and use each widget once.
     page.goto("/t/demo-shop/diagram/")
     page.wait_for_selector("#diagram-svg svg")
-    toggle = page.locator("[data-toggle-actual]")
-    toggle.click()
-    assert toggle.get_attribute("aria-pressed") == "true"
-    assert "actual" in (page.locator("#diagram-svg").get_attribute("class") or "")
+    # The diagram's toolbar (static/designer/diagram.js): actual size, then a node's panel.
+    before = page.locator("#diagram-svg svg").get_attribute("viewBox")
+    page.locator("[data-zoom=actual]").click()
+    assert page.locator("#diagram-svg svg").get_attribute("viewBox") != before
+    page.locator("[data-zoom=fit]").click()
+    page.locator("#diagram-svg g.node a").first.click()
+    page.wait_for_selector(".diagram-panel h3")
 
     page.goto("/t/demo-shop/findings/")
     page.select_option("#f-group", "rule")

@@ -98,3 +98,22 @@ def test_it_changes_the_envelope_profile_in_settings(make_team: Any, member_clie
     owner.post(reverse("team_settings", args=[team.slug]), {"name": team.name, "envelope_profile": "brief", "lock_version": team.lock_version})
     team.refresh_from_db()
     assert team.envelope_profile == "brief"
+
+
+def test_it_hashes_passwords_with_argon2id_at_owasps_baseline(client: Any) -> None:
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user("hash-check", password="a-long-password-1")
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert user.check_password("a-long-password-1") and not user.check_password("wrong")
+
+
+def test_it_rehashes_an_old_pbkdf2_password_with_argon2id_at_login(client: Any) -> None:
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import User
+
+    old = make_password("a-long-password-1", hasher="pbkdf2_sha256")
+    User.objects.create(username="old-hash", password=old)
+    resp = client.post(reverse("login"), {"username": "old-hash", "password": "a-long-password-1"})
+    assert resp.status_code == 302
+    assert User.objects.get(username="old-hash").password.startswith("argon2$argon2id$")

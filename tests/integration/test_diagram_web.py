@@ -346,3 +346,51 @@ def test_a_lost_pending_render_is_enqueued_again_once_stale(owner: Any, demo_tea
     DiagramRender.objects.update(updated_at=timezone.now() - diagrams.STALE_PENDING * 2)
     run_tasks(owner.get, url)
     assert DiagramRender.objects.get().status == "ready"
+
+
+def test_it_focuses_on_a_bare_name_and_says_which_names_come_close(owner: Any, demo_team: Any,
+                                                                     run_tasks: Any) -> None:
+    resp = _page(owner, run_tasks, demo_team.slug, "focus=OrderPlaced")
+    assert resp.status_code == 200
+    assert "OrderPlaced (message), 1 hop around" in resp.content.decode()
+    assert _node(_svg(resp), "messages/OrderPlaced") is not None
+    resp = _page(owner, run_tasks, demo_team.slug, "focus=orderplaced")  # any case
+    assert resp.status_code == 200 and "OrderPlaced (message)" in resp.content.decode()
+    resp = _page(owner, run_tasks, demo_team.slug, "focus=OrderPlaze")
+    assert resp.status_code == 422 and "did you mean OrderPlaced" in resp.content.decode()
+
+
+def test_a_name_shared_by_a_service_and_a_message_must_be_qualified(owner: Any, demo_team: Any,
+                                                                     run_tasks: Any) -> None:
+    svc.element_create(team=demo_team, user=None, kind="service", data={"name": "OrderPlaced"})
+    resp = _page(owner, run_tasks, demo_team.slug, "focus=OrderPlaced")
+    assert resp.status_code == 422
+    assert "messages/OrderPlaced" in resp.content.decode() and "services/OrderPlaced" in resp.content.decode()
+    page = _page(owner, run_tasks, demo_team.slug).content.decode()
+    assert 'value="services/OrderPlaced"' in page and 'value="messages/OrderPlaced"' in page
+    assert 'value="PaymentFailed" label="event"' in page
+
+
+def test_the_node_panel_lists_relations_and_is_scoped_to_the_team(owner: Any, demo_team: Any, make_team: Any,
+                                                                  member_client: Any) -> None:
+    url = reverse("diagram_node", args=[demo_team.slug])
+    html = owner.get(url, {"id": node_id("messages/OrderPlaced")}).content.decode()
+    assert "order-service</a> sends OrderPlaced" in html
+    assert "payment-service</a> receives OrderPlaced" in html
+    assert "Add sends / receives" in html and "?focus=messages%2FOrderPlaced&amp;hops=1" in html
+    assert owner.get(url, {"id": "svc-nope-00000000"}).status_code == 404
+    assert owner.get(url, {"id": "<script>"}).status_code == 404
+    viewer = member_client(demo_team, "viewer")
+    html = viewer.get(url, {"id": node_id("services/order-service")}).content.decode()
+    assert "order-service sends" in html and "Add sends / receives" not in html
+    outsider = member_client(make_team(), "owner")
+    assert outsider.get(url, {"id": node_id("messages/OrderPlaced")}).status_code == 404
+
+
+def test_an_empty_team_gets_a_prompt_instead_of_a_diagram(make_team: Any, member_client: Any) -> None:
+    team = make_team()
+    client = member_client(team, "owner")
+    home = client.get(reverse("team_home", args=[team.slug])).content.decode()
+    assert 'id="diagram-empty"' in home and "?thumb=1" not in home
+    page = client.get(reverse("diagram", args=[team.slug])).content.decode()
+    assert "Nothing to draw yet" in page and "<svg" not in page, page[page.find("diagram-area"):]

@@ -10,7 +10,8 @@ from .base import Column, ElementKind, Field
 
 class ChannelKind(ElementKind):
     def detail_context(self, request: Any, obj: Any) -> dict[str, Any]:
-        return {"messages": list(obj.messages.all()),
+        # Not "messages": base.html shows the flash messages under that name.
+        return {"channel_messages": list(obj.messages.all()),
                 "relations": list(obj.relations.select_related("service", "message"))}
 
     def dependents(self, obj: Any) -> list[str]:

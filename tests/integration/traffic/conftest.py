@@ -18,13 +18,17 @@ WS_HEADERS = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
 @pytest.fixture(autouse=True)
 async def _fresh_traffic_state() -> AsyncIterator[None]:
     """Every test gets its own pipeline, hubs, token cache and rate limits; all closed after."""
-    from designer.traffic import fanout, ingest, pipeline
+    from designer.traffic import fanout, ingest, pipeline, recent
 
     ingest.forget_tokens()
     ingest.LIMITER.buckets.clear()
+    # Team ids come back after a rollback (and in a fresh test database), so what an earlier
+    # test's team left in the live page's memory must not show up in this one's snapshot.
+    await recent.get_recent().forget_all()
     yield
     await pipeline.shutdown()
     await fanout.shutdown()
+    await recent.shutdown()
 
 
 @pytest.fixture

@@ -65,7 +65,7 @@ async def test_a_viewer_may_not_press_play(ashop: Any, make_user: Any) -> None:
     assert r.status_code == 403
 
 
-def test_add_to_model_creates_the_message_with_the_inferred_schema(shop: Any, member_client: Any) -> None:
+def test_add_to_model_shows_the_inferred_schema_asks_then_creates_the_message(shop: Any, member_client: Any) -> None:
     team, _, _ = shop()
     schema = {"type": "object", "required": ["refundId"], "properties": {"refundId": {"type": "string"}}}
     now = timezone.now()
@@ -73,7 +73,14 @@ def test_add_to_model_creates_the_message_with_the_inferred_schema(shop: Any, me
                                detail="not declared", count=3, first_seen=now, last_seen=now, inferred_schema=schema)
     editor = member_client(team, "editor")
     page = editor.get(f"/t/{team.slug}/live/").content.decode()
-    assert "Add to model" in page
+    assert f'href="/t/{team.slug}/live/adopt/?type=com.shop.refund.issued"' in page  # a link, not a POST button
+    # The link shows what would be added and asks; nothing is added until that is confirmed.
+    r = editor.get(f"/t/{team.slug}/live/adopt/", {"type": "com.shop.refund.issued"})
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "&quot;refundId&quot;" in html and 'value="RefundIssued"' in html and "Add message" in html
+    assert not Message.objects.filter(team=team, wire_type="com.shop.refund.issued").exists()
+    assert member_client(team, "viewer").get(f"/t/{team.slug}/live/adopt/", {"type": "x"}).status_code == 403
     r = editor.post(f"/t/{team.slug}/live/adopt/", {"type": "com.shop.refund.issued"})
     assert r.status_code == 302
     msg = Message.objects.get(team=team, wire_type="com.shop.refund.issued")
@@ -103,3 +110,26 @@ def test_kept_findings_refresh_as_a_partial(shop: Any, member_client: Any) -> No
 ])
 def test_it_names_a_message_after_its_wire_type(wire: str, name: str) -> None:
     assert message_name_for(wire) == name
+
+
+async def test_play_runs_clean_unless_faults_are_asked_for(ashop: Any, monkeypatch: Any) -> None:
+    from designer.traffic import simulation
+
+    team, owner, _ = await ashop()
+    asked: list[bool] = []
+    monkeypatch.setattr(simulation, "play", lambda team_id, flow=None, *, faults=False: asked.append(faults) or True)
+    c = AsyncClient()
+    await database_sync_to_async(c.force_login)(owner)
+    await c.post(f"/t/{team.slug}/live/play/", {"action": "play"})
+    await c.post(f"/t/{team.slug}/live/play/", {"action": "play", "faults": "1"})
+    assert asked == [False, True]
+
+
+async def test_the_demo_simulation_without_faults_finds_nothing(demo_team: Any) -> None:
+    from designer.traffic import simulation
+
+    for seed, flow in enumerate((None, "checkout"), start=1):  # as Play does: a new seed a run
+        result = await simulation.simulate(demo_team.pk, flow=flow, rate=2000, count=300, faults=0.0, seed=seed)
+        assert result.sent == 300 and result.findings == 0, flow
+    with_faults = await simulation.simulate(demo_team.pk, rate=2000, count=300, faults=simulation.PLAY_FAULTS, seed=3)
+    assert with_faults.faults > 0 and with_faults.findings > 0

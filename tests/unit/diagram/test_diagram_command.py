@@ -68,7 +68,7 @@ def test_it_draws_one_flow_or_one_focus(model_file: Path, tmp_path: Path) -> Non
     out = tmp_path / "f.dot"
     assert run("--file", str(model_file), "--flow", "checkout", "--format", "dot", "-o", str(out)) == 0
     flow = out.read_text()
-    assert "1. sends" in flow and node_id("messages/GetOrder") not in flow
+    assert "1. order-service sends OrderPlaced" in flow and node_id("messages/GetOrder") not in flow
     assert run("--file", str(model_file), "--focus", "messages/GetOrder", "--hops", "1",
                "--format", "dot", "-o", str(out)) == 0
     focus = out.read_text()

@@ -80,8 +80,9 @@ def test_it_labels_edges_from_producer_to_message_to_consumer() -> None:
     _, edges = draw(shop())
     sends = edges[edge_id(SVC["order-service"], MSG["OrderPlaced"])]
     receives = edges[edge_id(MSG["OrderPlaced"], SVC["payment-service"])]
-    assert unquote(sends["label"]) == "sends"
-    assert unquote(receives["label"]) == "receives"
+    # Active voice, the service as subject: the label reads right wherever graphviz puts it.
+    assert unquote(sends["label"]) == "order-service sends OrderPlaced"
+    assert unquote(receives["label"]) == "payment-service receives OrderPlaced"
     assert unquote(receives["tooltip"]) == "payment-service receives OrderPlaced"
     assert len(edges) == 8
 
@@ -92,7 +93,9 @@ def test_it_routes_consumers_through_channels_when_channels_are_shown() -> None:
     assert nodes[orders]["shape"] == "cylinder"
     assert unquote(nodes[orders]["label"]) == "orders\n(kafka)"
     assert edge_id(MSG["OrderPlaced"], orders) in edges
-    assert unquote(edges[edge_id(orders, SVC["payment-service"])]["label"]) == "receives"
+    assert unquote(edges[edge_id(orders, SVC["payment-service"])]["label"]) == (
+        "payment-service receives OrderPlaced from orders")
+    assert unquote(edges[edge_id(MSG["OrderPlaced"], orders)]["label"]) == "on orders"
     assert edge_id(MSG["OrderPlaced"], SVC["payment-service"]) not in edges
     # GetOrder has no channel: still drawn straight to its responder
     assert edge_id(MSG["GetOrder"], SVC["order-service"]) in edges
@@ -128,11 +131,11 @@ def test_it_numbers_the_steps_of_an_orchestrated_flow_and_marks_its_orchestrator
     nodes, edges = draw(shop(), scope="flow", flow="checkout")
     labels = {eid: unquote(e["label"]) for eid, e in edges.items()}
     assert labels == {
-        edge_id(SVC["order-service"], MSG["OrderPlaced"]): "1. sends",
-        edge_id(MSG["OrderPlaced"], SVC["payment-service"]): "2. receives",
-        edge_id(SVC["payment-service"], MSG["PaymentTaken"]): "3. sends",
-        edge_id(SVC["order-service"], MSG["ShipOrder"]): "4. sends",
-        edge_id(MSG["ShipOrder"], SVC["shipping-service"]): "5. receives",
+        edge_id(SVC["order-service"], MSG["OrderPlaced"]): "1. order-service sends OrderPlaced",
+        edge_id(MSG["OrderPlaced"], SVC["payment-service"]): "2. payment-service receives OrderPlaced",
+        edge_id(SVC["payment-service"], MSG["PaymentTaken"]): "3. payment-service sends PaymentTaken",
+        edge_id(SVC["order-service"], MSG["ShipOrder"]): "4. order-service sends ShipOrder",
+        edge_id(MSG["ShipOrder"], SVC["shipping-service"]): "5. shipping-service receives ShipOrder",
     }
     orchestrator = nodes[SVC["order-service"]]
     assert unquote(orchestrator["label"]) == "order-service\n«orchestrator»"
@@ -145,7 +148,7 @@ def test_it_merges_repeated_steps_on_one_edge() -> None:
              .flow("f", [("a", "Pinged", "sends"), ("b", "Pinged", "receives"), ("a", "Pinged", "sends")])
              .build())
     _, edges = draw(model, scope="flow", flow="f")
-    assert unquote(edges[edge_id(node_id("services/a"), node_id("messages/Pinged"))]["label"]) == "1, 3. sends"
+    assert unquote(edges[edge_id(node_id("services/a"), node_id("messages/Pinged"))]["label"]) == "1, 3. a sends Pinged"
 
 
 def test_it_draws_the_orchestrator_even_when_it_has_no_step() -> None:
@@ -257,7 +260,7 @@ def test_it_summarises_findings_per_element_by_worst_severity() -> None:
 def test_it_adds_traffic_labels_to_edges_by_edge_id() -> None:
     eid = edge_id(SVC["order-service"], MSG["OrderPlaced"])
     _, edges = draw(shop(), traffic={eid: "12/s"})
-    assert unquote(edges[eid]["label"]) == "sends\n12/s"
+    assert unquote(edges[eid]["label"]) == "order-service sends OrderPlaced\n12/s"
 
 
 def test_it_builds_element_urls_from_a_pattern_or_a_callable() -> None:
@@ -343,3 +346,37 @@ def test_it_builds_a_thousand_node_team_quickly() -> None:
     elapsed = time.perf_counter() - started
     assert dot.count(" -> ") == 1000
     assert elapsed < 1.0  # ~10 ms here; generous for a shared CI machine
+
+
+def test_it_summarises_a_channel_edge_that_carries_many_messages() -> None:
+    builder = ModelBuilder().channel("bus")
+    for i in range(5):
+        name = f"Thing{i}Happened"
+        builder = builder.message(name, channel="bus").sends("a", name).receives("b", name)
+    _, edges = draw(builder.build(), show_channels=True)
+    label = unquote(edges[edge_id(node_id("channels/bus"), node_id("services/b"))]["label"])
+    assert label.splitlines() == ["b receives Thing0Happened from bus", "b receives Thing1Happened from bus",
+                                  "b receives Thing2Happened from bus", "and 2 more"]
+
+
+# ---- focus by name ---------------------------------------------------------------------------
+def test_it_resolves_a_bare_name_to_its_element_key() -> None:
+    model = shop()
+    assert diagram.resolve_focus(model, "OrderPlaced") == "messages/OrderPlaced"
+    assert diagram.resolve_focus(model, " order-SERVICE ") == "services/order-service"
+    assert diagram.resolve_focus(model, "services/order-service") == "services/order-service"
+
+
+def test_it_refuses_an_unknown_or_shared_name_with_the_names_to_pick_from() -> None:
+    with pytest.raises(DiagramError, match="did you mean OrderPlaced"):
+        diagram.resolve_focus(shop(), "OrderPlace")
+    with pytest.raises(DiagramError, match="nothing named 'zzz'"):
+        diagram.resolve_focus(shop(), "zzz")
+    shared = ModelBuilder().service("Orders").channel("Orders").build()
+    with pytest.raises(DiagramError, match="channels/Orders, services/Orders"):
+        diagram.resolve_focus(shared, "Orders")
+
+
+def test_focus_choices_say_what_kind_each_element_is() -> None:
+    choices = {name: kind for _, name, kind in diagram.focus_choices(shop())}
+    assert choices["GetOrder"] == "query" and choices["order-service"] == "service"
