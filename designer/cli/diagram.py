@@ -54,7 +54,14 @@ def run(options: dict[str, Any], out: Writer, err: Writer,
         team_model: Callable[[str], Model] | None = None) -> int:
     """Draw the model named in ``options``; ``team_model`` loads ``--team`` (raises ``Unusable``)."""
     from designer.catalog import render as rd
-    from designer.core.diagram import DiagramError, DiagramOptions, build_dot, element_url, findings_badges, resolve_focus
+    from designer.core.diagram import (
+        DiagramError,
+        DiagramOptions,
+        build_dot,
+        element_url,
+        findings_badges,
+        resolve_focus,
+    )
 
     def fail(line: str, code: int = 2) -> int:
         err("diagram: " + line.replace("\n", " "))
