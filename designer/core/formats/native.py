@@ -39,7 +39,7 @@ from designer.core.model import (
     Version,
 )
 
-from . import yamlsafe
+from . import schemacheck, yamlsafe
 from .errors import FormatError
 from .yamlsafe import Path, Positions
 
@@ -352,6 +352,11 @@ class _Reader:
         # JSON Schema 2020-12: a schema is an object or a boolean (true accepts all).
         if not isinstance(value, (dict, bool)):
             raise self.fail(f"the schema of {what} must be a mapping (a JSON Schema), got {_kind_of(value)}", path)
+        problem = schemacheck.schema_problem(value)
+        if problem is not None:  # the same check and words as the AsyncAPI reader (one loader)
+            where, reason = problem
+            raise self.fail(f"the schema of {what} is not a valid JSON Schema: {schemacheck.json_path(where)}: "
+                            f"{reason}", path + where)
 
     def service(self, item: Any, path: Path, index: int, names: _Names) -> Service:
         data, name = self.name_of(item, path, "service", index, names)

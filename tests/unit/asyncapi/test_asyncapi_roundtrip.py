@@ -67,8 +67,8 @@ def test_it_exports_a_model_built_natively() -> None:
     assert set(doc["operations"]) == {"orders.send.OrderPlaced", "email.receive.OrderPlaced",
                                       "orders.send.SendEmail", "email.receive.SendEmail"}
     msg = doc["components"]["messages"]["OrderPlaced"]
-    assert msg["payload"]["properties"]["total"] == {"$ref": "#/components/schemas/OrderPlaced.Money"}
-    assert doc["components"]["schemas"]["OrderPlaced.Money"] == {"type": "number", "minimum": 0}
+    assert msg["payload"]["properties"]["total"] == {"$ref": "#/components/schemas/Money"}
+    assert doc["components"]["schemas"]["Money"] == {"type": "number", "minimum": 0}
     assert msg["bindings"]["kafka"]["key"]["x-property"] == "orderId"
     assert msg["x-version"] == "2.0.0" and msg["x-asyncapi-versions"][0]["version"] == "1.0.0"
     assert doc["channels"]["SendEmail"]["address"] == "SendEmail"  # no channel: one per message
