@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
-from designer.core.formats import FormatError, load_any, native
+from designer.core.formats import FormatError, native
 
 from . import services as svc
 from .access import team_view
@@ -666,56 +666,63 @@ def export_model(request: HttpRequest) -> HttpResponse:
 @team_view(min_role="editor", write_methods=())
 @require_http_methods(["GET", "POST"])
 def import_model(request: HttpRequest) -> HttpResponse:
-    """Upload -> preview of what changes -> apply. The uploaded text waits in the cache between
-    the two steps (keyed by team, user and a random id) so the file is not sent twice."""
+    """Upload (one document, several files or a zip) -> [choose the document] -> preview of what
+    changes -> apply. The upload waits in the cache between the steps (keyed by team, user and a
+    random id) so the files are not sent twice."""
     import secrets as _secrets
 
     from django.conf import settings
     from django.core.cache import cache
 
+    from . import uploads
+
     form = ImportForm(request.POST or None, request.FILES or None)
     error = None
     preview = None
+    choose = None
     pending = request.POST.get("pending", "")
     mode = request.POST.get("mode", "merge") if request.POST.get("mode") in ("merge", "replace") else "merge"
+    key = f"import:{request.team.pk}:{request.user.pk}:{pending}"
+    upload = None
     if request.method == "POST" and pending:
-        key = f"import:{request.team.pk}:{request.user.pk}:{pending}"
-        stored = cache.get(key)
-        if stored is None:
+        upload = uploads.upload_from_state(cache.get(key))
+        if upload is None:
             error = "The preview expired; upload the file again."
-        else:
-            name, text = stored
-            try:
-                model = load_any(text, name)
-                rep = svc.model_import(team=request.team, user=request.user, model=model, mode=mode)
-            except FormatError as exc:
-                error = f"{name}: {exc}"
-            except svc.ValidationFailed as exc:
-                error = str(exc)
-            else:
-                cache.delete(key)
-                flash.success(request, f"Imported {name}: {rep.summary()}.")
-                return redirect("team_home", slug=request.team.slug)
+        elif request.POST.get("main"):
+            upload.main = request.POST["main"] if request.POST["main"] in upload.files else ""
         form = ImportForm(initial={"mode": mode})
     elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > settings.DESIGNER_MAX_MODEL_BYTES:
-            error = f"The file is {upload.size:,} bytes; the limit is {settings.DESIGNER_MAX_MODEL_BYTES:,}."
+        try:
+            upload = uploads.upload_read(uploaded=form.cleaned_data["file"],
+                                         max_bytes=settings.DESIGNER_MAX_MODEL_BYTES)
+        except FormatError as exc:
+            error = str(exc)
+        pending = _secrets.token_urlsafe(12)
+        key = f"import:{request.team.pk}:{request.user.pk}:{pending}"
+    if upload is not None:
+        try:
+            model = uploads.upload_load(upload=upload)
+        except uploads.ChooseDocument as exc:
+            choose = {"pending": pending, "candidates": exc.candidates, "mode": mode}
+            cache.set(key, uploads.upload_state(upload), 1800)
+        except FormatError as exc:
+            error = uploads.upload_error_text(exc, upload)
         else:
-            try:
-                text = upload.read().decode("utf-8")
-                model = load_any(text, upload.name)
-            except UnicodeDecodeError:
-                error = "The file is not UTF-8 text."
-            except FormatError as exc:
-                error = f"{upload.name}: {exc}"
+            if request.POST.get("pending") and not request.POST.get("main"):  # the apply step
+                try:
+                    rep = svc.model_import(team=request.team, user=request.user, model=model, mode=mode)
+                except svc.ValidationFailed as exc:
+                    error = str(exc)
+                else:
+                    cache.delete(key)
+                    flash.success(request, f"Imported {upload.label}: {rep.summary()}.")
+                    return redirect("team_home", slug=request.team.slug)
             else:
-                preview = _preview(request.team, model, form.cleaned_data["mode"])
-                pending = _secrets.token_urlsafe(12)
-                cache.set(f"import:{request.team.pk}:{request.user.pk}:{pending}", (upload.name, text), 1800)
+                preview = _preview(request.team, model, mode)
+                cache.set(key, uploads.upload_state(upload), 1800)
                 preview["pending"] = pending
-                preview["name"] = upload.name
-    return render(request, "import.html", {"form": form, "error": error, "preview": preview},
+                preview["name"] = upload.label
+    return render(request, "import.html", {"form": form, "error": error, "preview": preview, "choose": choose},
                   status=422 if error else 200)
 
 

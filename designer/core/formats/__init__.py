@@ -21,7 +21,7 @@ from designer.core.model import Model
 from . import yamlsafe
 from .errors import FormatError
 
-__all__ = ["FormatError", "UploadError", "detect", "files_from_zip", "load_any", "load_files"]
+__all__ = ["FormatError", "UploadError", "detect", "files_from_zip", "load_any", "load_files", "main_document"]
 
 Kind = Literal["native", "asyncapi"]
 
@@ -127,7 +127,7 @@ def load_files(files: Mapping[str, bytes | str], main: str | None = None) -> Mod
     if total > yamlsafe.DEFAULT_MAX_BYTES:
         raise UploadError(f"the upload is {total:,} bytes; the limit is {yamlsafe.DEFAULT_MAX_BYTES:,} bytes")
     raw = {clean: files[orig] for clean, orig in names.items()}
-    chosen = _clean(main) if main else _main_document(raw)
+    chosen = _clean(main) if main else main_document(raw)
     if chosen not in raw:
         raise UploadError(f"{main!r} is not one of the uploaded files")
     if len(raw) == 1:
@@ -176,7 +176,7 @@ def _clean(name: str) -> str:
     return clean
 
 
-def _main_document(raw: Mapping[str, bytes | str]) -> str:
+def main_document(raw: Mapping[str, bytes | str]) -> str:
     """The document of an upload: the only file, else the AsyncAPI document no other file
     refers to (found by its text, without parsing every file)."""
     if len(raw) == 1:

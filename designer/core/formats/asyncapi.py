@@ -60,7 +60,7 @@ from designer.core.model import (
 )
 
 from . import asyncapi_avro, asyncapi_convert, schemacheck, yamlsafe
-from .errors import FormatError
+from .errors import ExternalReferenceError, FormatError
 
 JSON = Any
 Path = tuple[Any, ...]  # keys and indices; a path inside another file starts with a _File
@@ -291,13 +291,19 @@ class _Reader:
                             "upload the referenced files together with the document (several files "
                             "or a zip), or bundle it first (`asyncapi bundle`)", where)
         if not self.files:
-            raise self.fail(f"unresolved $ref {ref!r}: only references inside the document are "
-                            "supported; upload the referenced files together with it (several files or "
-                            "a zip), or bundle it first (`asyncapi bundle`)", where)
+            error = self.fail(f"unresolved $ref {ref!r}: only references inside the document are "
+                              "supported; upload the referenced files together with it (several files or "
+                              "a zip), or bundle it first (`asyncapi bundle`)", where)
+            raise ExternalReferenceError(error.reason, error.line, error.column, error.source)
         name = posixpath.normpath(posixpath.join(posixpath.dirname(file), unquote(location)))
         if name not in self.files and name != self.main:
-            raise self.fail(f"unresolved $ref {ref!r}: {name!r} is not part of the upload; upload it "
-                            "with the document", where)
+            # Files chosen in a browser arrive without their folders: a file of that name, if
+            # only one, is the one meant.
+            same = [f for f in (*self.files, self.main) if posixpath.basename(f) == posixpath.basename(name)]
+            if len(same) != 1:
+                raise self.fail(f"unresolved $ref {ref!r}: {name!r} is not part of the upload; upload it "
+                                "with the document", where)
+            name = same[0]
         return name, fragment
 
     def _pointer(self, target: tuple[str, str], at: Path) -> tuple[JSON, Path]:
