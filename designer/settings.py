@@ -137,6 +137,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "designer.middleware.OutOfRangeIdsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -221,6 +223,26 @@ TRAFFIC_MAX_BODY_BYTES = env_int("TRAFFIC_MAX_BODY_BYTES", 1024 * 1024)
 TRAFFIC_MAX_BATCH = env_int("TRAFFIC_MAX_BATCH", 1000)
 TRAFFIC_RATE_LIMIT_PER_SECOND = env_int("TRAFFIC_RATE_LIMIT_PER_SECOND", 50000)
 TRAFFIC_RETENTION_MINUTES = env_int("TRAFFIC_RETENTION_MINUTES", 24 * 60)
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, so an injected
+# <script> or on*= attribute never runs. Styles allow inline (templates and graphviz SVG use
+# style attributes; a style cannot run code). Websockets are same-origin ('self' covers ws/wss).
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads nothing from it; the token is sent via hx-headers

@@ -43,3 +43,18 @@ def team_view(min_role: str = "viewer", write_methods: tuple[str, ...] = ("POST"
 def can_edit(request: HttpRequest) -> bool:
     m = getattr(request, "membership", None)
     return bool(m and ROLE_RANK[m.role] >= ROLE_RANK["editor"])
+
+
+# Row ids in PostgreSQL and SQLite are signed 64-bit: 18 digits always fit.
+_MAX_ID_DIGITS = 18
+
+
+def parse_id(raw: Any) -> int | None:
+    """A row id from form or query text: ASCII digits that fit a database id, else None.
+
+    ``"²".isdigit()`` is true and ``int("1" * 400)`` overflows the database: both would turn
+    a typo or a probe into a 500, so anything else is simply "no such row".
+    """
+    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > _MAX_ID_DIGITS:
+        return None
+    return int(raw)

@@ -8,22 +8,32 @@ from django import forms
 from django.core.validators import URLValidator
 
 from designer.core import model as core
+from designer.core.schema_compile import shape_problem, too_deep
 
 from .models import Channel, Message, Service
 from .schemas import example_errors, schema_errors
 
 LANGUAGES = ["", "python", "typescript", "java", "go", "kotlin", "csharp", "ruby", "rust", "other"]
 MAX_JSON_CHARS = 1_000_000  # a schema or example bigger than 1 MB is certainly a mistake
+MAX_TEXT_CHARS = 20_000  # descriptions: several pages of prose; more is a paste gone wrong
 
 
 class JSONTextField(forms.CharField):
-    """A textarea holding JSON; errors give line and column."""
+    """A textarea holding any JSON value (objects, lists and scalars alike); errors give line and column.
+
+    Refused with a message, before anything else sees the value: text longer than
+    ``MAX_JSON_CHARS``, NaN/Infinity (not JSON, and PostgreSQL cannot store them), NUL
+    characters (PostgreSQL's jsonb cannot store them) and nesting deeper than
+    ``schema_compile.MAX_DEPTH`` levels.
+    """
 
     widget = forms.Textarea
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", MAX_JSON_CHARS)
+        # The length limit applies to the text, checked in to_python: the cleaned value may be a
+        # number or a boolean, which CharField's max_length validator cannot measure.
+        self.max_chars = kwargs.pop("max_length", MAX_JSON_CHARS)
         super().__init__(*args, **kwargs)
 
     def prepare_value(self, value: Any) -> Any:
@@ -37,12 +47,50 @@ class JSONTextField(forms.CharField):
         text = super().to_python(value)
         if not text or not text.strip():
             return None
+        if len(text) > self.max_chars:
+            raise forms.ValidationError(
+                f"This is {len(text):,} characters; the limit is {self.max_chars:,}. Split it up or trim it.")
         try:
-            return json.loads(text)
+            parsed = json.loads(text, parse_constant=_refuse_constant)
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(
                 f"Not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}."
             ) from None
+        except _NotJSON as exc:
+            raise forms.ValidationError(f"Not valid JSON: {exc} is not a JSON number; use null or a string.") from None
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            raise forms.ValidationError(f"Not accepted: {exc}.") from None
+        except RecursionError:  # nested far beyond the limit below: the parser gave up first
+            raise forms.ValidationError(f"Not accepted: {too_deep('the JSON')}.") from None
+        problem = shape_problem(parsed, "the JSON")
+        if problem:
+            raise forms.ValidationError(f"Not accepted: {problem}.")
+        if _has_nul(parsed):
+            raise forms.ValidationError("Not accepted: the JSON contains a NUL character (\\u0000), which cannot be stored.")
+        return parsed
+
+
+class _NotJSON(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJSON(name)
+
+
+def _has_nul(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if "\x00" in node:
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def _name_field(label: str = "Name") -> forms.CharField:
@@ -63,7 +111,7 @@ class ElementForm(forms.Form):
 
 class ServiceForm(ElementForm):
     name = _name_field()
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(required=False, max_length=MAX_TEXT_CHARS, widget=forms.Textarea(attrs={"rows": 3}))
     owner = forms.CharField(required=False, max_length=120, help_text="A person or a team.")
     repository = forms.CharField(required=False, max_length=500, label="Repository URL")
     language = forms.ChoiceField(required=False, choices=[(x, x or "—") for x in LANGUAGES])
@@ -84,7 +132,7 @@ class ServiceForm(ElementForm):
 class ChannelForm(ElementForm):
     name = _name_field()
     broker = forms.ChoiceField(choices=[(b, b) for b in core.BROKERS])
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(required=False, max_length=MAX_TEXT_CHARS, widget=forms.Textarea(attrs={"rows": 3}))
     owner = forms.CharField(required=False, max_length=120)
     partition_key = forms.CharField(required=False, max_length=200, help_text="Payload property that keeps related messages in order, e.g. orderId.")
     ordered = forms.BooleanField(required=False, label="Consumers rely on order")
@@ -95,7 +143,7 @@ class MessageForm(ElementForm):
     name = _name_field()
     kind = forms.ChoiceField(choices=[("event", "event — a fact, past tense"), ("command", "command — a request to one handler"), ("query", "query — asks for data")])
     wire_type = forms.CharField(required=False, max_length=200, label="Wire type", help_text="The type on the wire, e.g. order.placed")
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(required=False, max_length=MAX_TEXT_CHARS, widget=forms.Textarea(attrs={"rows": 3}))
     owner = forms.CharField(required=False, max_length=120)
     channel = forms.ModelChoiceField(queryset=Channel.objects.none(), required=False, empty_label="—")
     schema = JSONTextField(label="JSON Schema (2020-12)", widget=forms.Textarea(attrs={"rows": 14, "class": "code", "spellcheck": "false"}))
@@ -133,7 +181,7 @@ class VersionForm(forms.Form):
 
     def clean_version(self) -> str:
         v = self.cleaned_data["version"].strip()
-        if v and not all(p.isdigit() for p in v.split(".")):
+        if v and not all(p.isascii() and p.isdigit() for p in v.split(".")):
             raise forms.ValidationError("Use a semantic version such as 1.2.0.")
         return v
 
@@ -157,7 +205,7 @@ class FlowForm(ElementForm):
     name = _name_field()
     style = forms.ChoiceField(choices=[("choreography", "choreography — services react to events"), ("orchestration", "orchestration — one coordinator")])
     orchestrator = forms.ModelChoiceField(queryset=Service.objects.none(), required=False, empty_label="—")
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(required=False, max_length=MAX_TEXT_CHARS, widget=forms.Textarea(attrs={"rows": 3}))
     owner = forms.CharField(required=False, max_length=120)
 
     def __init__(self, *args: Any, team: Any = None, **kwargs: Any) -> None:
@@ -202,13 +250,13 @@ class StepForm(forms.Form):
 class TeamForm(forms.Form):
     name = forms.CharField(max_length=120)
     slug = forms.SlugField(max_length=60, required=False, help_text="Used in URLs; derived from the name when empty.")
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(required=False, max_length=MAX_TEXT_CHARS, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class TeamSettingsForm(forms.Form):
     lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(max_length=120)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(required=False, max_length=MAX_TEXT_CHARS, widget=forms.Textarea(attrs={"rows": 2}))
     envelope_profile = forms.ChoiceField(choices=[("cloudevents", "CloudEvents 1.0"), ("brief", "eventId, eventType, version, timestamp, source, data"), ("custom", "custom JSON Schema")])
     envelope_schema = JSONTextField(label="Custom envelope schema", widget=forms.Textarea(attrs={"rows": 8, "class": "code"}))
 

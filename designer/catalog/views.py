@@ -23,7 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 from designer.core.formats import FormatError, native
 
 from . import services as svc
-from .access import team_view
+from .access import parse_id, team_view
 from .forms import (
     ChannelForm,
     FlowForm,
@@ -350,7 +350,7 @@ def element_delete(request: HttpRequest, coll: str, pk: int) -> HttpResponse:
         lock = request.POST.get("lock_version")
         try:
             svc.element_delete(team=request.team, user=request.user, obj=obj,
-                               lock_version=int(lock) if lock and lock.isdigit() else None)
+                               lock_version=parse_id(lock))
         except svc.Conflict as exc:
             flash.error(request, str(exc))
             return redirect("element_detail", slug=request.team.slug, coll=coll, pk=obj.pk)
@@ -374,8 +374,8 @@ def validate_field(request: HttpRequest, coll: str) -> HttpResponse:
     if field == "name":
         name = request.POST.get("name", "").strip()
         qs = spec["model"].objects.filter(team=request.team, name=name)
-        if pk.isdigit():
-            qs = qs.exclude(pk=int(pk))
+        if parse_id(pk) is not None:
+            qs = qs.exclude(pk=parse_id(pk))
         if name and qs.exists():
             msgs.append(f"A {spec['label']} named “{name}” already exists.")
         if coll == "messages" and name:
@@ -473,7 +473,9 @@ def flow_steps(request: HttpRequest, pk: int) -> HttpResponse:
              for s in flow.steps.select_related("service", "message").order_by("position")]
     op = request.POST.get("op", "add")
     idx = request.POST.get("index", "")
-    i = int(idx) if idx.isdigit() else -1
+    i = parse_id(idx) if parse_id(idx) is not None else -1
+    url = reverse("element_detail", args=[request.team.slug, "flows", flow.pk]) + "#steps"
+    unchanged = list(steps)
     if op == "add":
         form = StepForm(request.POST, team=request.team)
         if not form.is_valid():
@@ -486,13 +488,14 @@ def flow_steps(request: HttpRequest, pk: int) -> HttpResponse:
         j = i - 1 if op == "up" else i + 1
         if 0 <= j < len(steps):
             steps[i], steps[j] = steps[j], steps[i]
+    if steps == unchanged:  # a refused or empty request writes nothing, not even history
+        return _back(request, url)
     lock = request.POST.get("lock_version", "")
     try:
         svc.flow_steps_set(team=request.team, user=request.user, flow=flow, steps=steps,
-                           lock_version=int(lock) if lock.isdigit() else None)
+                           lock_version=parse_id(lock))
     except (svc.Conflict, svc.ValidationFailed) as exc:
         flash.error(request, str(exc))
-    url = reverse("element_detail", args=[request.team.slug, "flows", flow.pk]) + "#steps"
     return _back(request, url)
 
 
@@ -559,11 +562,11 @@ def members(request: HttpRequest) -> HttpResponse:
                     flash.success(request, f"{user.username} is now {form.cleaned_data['role']}.")
                     return redirect("members", slug=team.slug)
             elif op == "role":
-                m = get_object_or_404(Membership, pk=request.POST.get("membership"), team=team)
+                m = get_object_or_404(Membership, pk=parse_id(request.POST.get("membership")), team=team)
                 svc.membership_set(team=team, actor=request.user, user=m.user, role=request.POST.get("role", ""))
                 return redirect("members", slug=team.slug)
             elif op == "remove":
-                m = get_object_or_404(Membership, pk=request.POST.get("membership"), team=team)
+                m = get_object_or_404(Membership, pk=parse_id(request.POST.get("membership")), team=team)
                 svc.membership_remove(team=team, actor=request.user, user=m.user)
                 return redirect("members", slug=team.slug)
             elif op == "invite":
@@ -572,7 +575,7 @@ def members(request: HttpRequest) -> HttpResponse:
                     _, secret = svc.invitation_create(team=team, actor=request.user, role=invite_form.cleaned_data["role"])
                     new_link = request.build_absolute_uri(reverse("invitation_accept", args=[secret]))
             elif op == "revoke-invite":
-                inv = get_object_or_404(Invitation, pk=request.POST.get("invitation"), team=team)
+                inv = get_object_or_404(Invitation, pk=parse_id(request.POST.get("invitation")), team=team)
                 svc.invitation_revoke(team=team, actor=request.user, invitation=inv)
                 return redirect("members", slug=team.slug)
         except svc.ValidationFailed as exc:
@@ -608,7 +611,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     new_secret = None
     if request.method == "POST":
         if request.POST.get("op") == "revoke":
-            tok = get_object_or_404(ApiToken, pk=request.POST.get("token"), team=team)
+            tok = get_object_or_404(ApiToken, pk=parse_id(request.POST.get("token")), team=team)
             svc.token_revoke(team=team, actor=request.user, token=tok)
             flash.success(request, f"Revoked {tok.prefix}…")
             return redirect("tokens", slug=team.slug)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import evolution
 from . import services as svc
-from .access import team_view
+from .access import parse_id, team_view
 from .models import Message, MessageVersion
 
 
@@ -20,9 +20,10 @@ def _version_param(request: HttpRequest, msg: Message, name: str) -> MessageVers
     raw = request.GET.get(name, "")
     if not raw:
         return None
-    if not raw.isdigit():
+    vid = parse_id(raw)
+    if vid is None:
         return None
-    return MessageVersion.objects.filter(pk=int(raw), message=msg).first()
+    return MessageVersion.objects.filter(pk=vid, message=msg).first()
 
 
 @team_view()

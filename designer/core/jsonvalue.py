@@ -69,7 +69,7 @@ def resolve_pointer(root: JSON, ref: str, default: JSON = None) -> JSON:
     for part in parts:
         if isinstance(node, dict):
             node = node.get(part, _MISSING)
-        elif isinstance(node, list) and part.isdigit() and (part == "0" or not part.startswith("0")):
+        elif isinstance(node, list) and part.isdecimal() and (part == "0" or not part.startswith("0")):
             index = int(part)
             node = node[index] if index < len(node) else _MISSING
         else:

@@ -24,16 +24,16 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Literal
 from urllib.parse import unquote
 
-import jsonschema_rs
 import orjson
 
+from designer.core import schema_compile
 from designer.core.infer import infer_schema
 from designer.core.model import Message, Model, Version
 from designer.core.traffic_state import BoundedLRU, DedupWindow, RateCounter, SampleStore
@@ -429,35 +429,11 @@ class TrafficFinding:
 
 
 # ---- validators -----------------------------------------------------------------------------
-# Compiled validators are shared across checkers (a new model revision rebuilds the checker but
-# most schemas are unchanged); 4,096 distinct schemas covers many teams at a few KB each.
-@lru_cache(maxsize=4096)
-def _compile(schema_json: bytes) -> Any:
-    schema = orjson.loads(schema_json)
-    # offline: a core function never fetches a remote $ref; formats: date-time, email... are
-    # checked (the brief's strict profile relies on them).
-    return jsonschema_rs.validator_for(schema, validate_formats=True, offline=True)
-
-
-def compile_schema(schema: Any) -> Any:
-    """A compiled, cached jsonschema-rs validator for ``schema`` (formats checked, offline).
-
-    Raises ValueError when the schema itself is invalid.
-    """
-    return _compile(orjson.dumps(schema, option=orjson.OPT_SORT_KEYS))
-
-
-def json_path(parts: Sequence[str | int]) -> str:
-    """``["items", 0, "sku"]`` → ``$.items[0].sku`` (keys that are not identifiers quoted)."""
-    out = "$"
-    for p in parts:
-        if isinstance(p, int):
-            out += f"[{p}]"
-        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", p):
-            out += "." + p
-        else:
-            out += "[" + orjson.dumps(p).decode() + "]"
-    return out
+# One compiler for every path (designer.core.schema_compile): compiled validators are cached
+# there and shared across checkers (a new model revision rebuilds the checker but most schemas
+# are unchanged). References stay inside the document; patterns run on a bounded engine.
+compile_schema = schema_compile.compile_schema
+json_path = schema_compile.json_path
 
 
 def _tokens(text: str) -> list[str]:
@@ -485,7 +461,7 @@ def source_matches(source: str, service: str) -> bool:
 
 def _compare_sequence(a: str, b: str) -> int:
     """CloudEvents sequence order: numerically when both are integers, else lexically."""
-    if a.isdigit() and b.isdigit():
+    if a.isdecimal() and b.isdecimal():
         ia, ib = int(a), int(b)
     else:
         return (a > b) - (a < b)
@@ -664,14 +640,14 @@ class TrafficChecker:
 
     def _check_errors(self, event: ObservedEvent, validator: Any, instance: Any, kind: str,
                       mname: str, what: str, out: list[TrafficFinding]) -> None:
-        if validator.is_valid(instance):  # the fast path: one call, no error objects
-            return
-        for i, err in enumerate(validator.iter_errors(instance)):
-            if i >= self.max_errors_per_event:
-                break
-            path = json_path(list(err.instance_path))
+        try:
+            errors = schema_compile.errors_of(validator, instance, self.max_errors_per_event)
+        except ValueError as exc:  # a value the validator cannot take (nesting, huge integers)
+            errors = [([], f"cannot be checked: {str(exc).splitlines()[0]}")]
+        for parts, reason in errors:
+            path = json_path(parts)
             out.append(TrafficFinding(
-                kind, event.type, event.id, f"{what}: {path}: {err.message}", path=path,
+                kind, event.type, event.id, f"{what}: {path}: {reason}", path=path,
                 message=mname, severity=FINDING_SEVERITY[kind],
             ))
 

@@ -17,6 +17,7 @@ from designer.core.lint.engine import OFF
 from designer.core.lint.finding import Finding
 from designer.core.lint.registry import RULES
 from designer.core.model import SEVERITIES
+from designer.core.user_regex import is_regex_option, regex_problem
 
 from .digest import element_digest
 from .models import Waiver
@@ -137,6 +138,8 @@ def clean_lint_config(severities: dict[str, str], options: dict[str, Any]) -> di
                 problems.append(f"Unknown option “{key}” for {rule_id} (known options: {allowed}).")
             elif not _same_type(known[key], value):
                 problems.append(f"Option “{key}” of {rule_id} must be {_type_name(known[key])}.")
+            elif is_regex_option(key) and value and regex_problem(value):
+                problems.append(f"Option “{key}” of {rule_id}: {regex_problem(value)}.")
         if problems:
             errors[f"opt_{rule_id}"] = problems
             continue

@@ -64,6 +64,28 @@
       var input = form && form.querySelector("input[name=name]");
       if (input) { input.value = fix.dataset.fixName; input.dispatchEvent(new Event("input", {bubbles: true})); input.focus(); }
     }
+    // Shown-once secrets (tokens, invitation links): one click selects the whole value.
+    var secret = e.target.closest("[data-select-all]");
+    if (secret) secret.select();
+    // Diagram: toggle between fit-to-width and actual size.
+    var toggle = e.target.closest("[data-toggle-actual]");
+    if (toggle) {
+      var canvas = document.getElementById(toggle.dataset.toggleActual);
+      if (canvas) {
+        var actual = canvas.classList.toggle("actual");
+        toggle.setAttribute("aria-pressed", actual ? "true" : "false");
+        toggle.textContent = actual ? "Fit to width" : "Actual size";
+      }
+    }
+  });
+
+  // Handlers live here, not in onclick/onchange attributes: the Content-Security-Policy
+  // forbids inline script, so markup only carries data-* hooks.
+  document.addEventListener("change", function (e) {
+    var auto = e.target.closest("select[data-autosubmit]");
+    if (auto && auto.form) { auto.form.submit(); return; }
+    var switcher = e.target.closest("form[data-team-switcher]");
+    if (switcher && switcher.team && switcher.team.value) location.href = switcher.team.value;
   });
 
   // Live model: when anyone changes the team's model, parts of the page marked with

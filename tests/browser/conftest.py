@@ -104,15 +104,69 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+class CspWatch:
+    """Collects Content-Security-Policy violations the browser reports on watched pages.
+
+    Chromium logs every blocked inline script, handler, eval or foreign resource to the console
+    ("Refused to ... because it violates the following Content Security Policy directive");
+    the page's ``securitypolicyviolation`` events are recorded as well, so nothing is missed
+    when a page navigates before the console message arrives.
+    """
+
+    RECORDER = """document.addEventListener('securitypolicyviolation', function (e) {
+        console.error('Content Security Policy violation: ' + e.violatedDirective + ' blocked ' +
+                      (e.blockedURI || 'inline') + ' at ' + e.documentURI);
+    });"""
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+
+    def watch(self, target: Any) -> Any:
+        """Watch a page, or a browser context and every page it opens; returns ``target``."""
+        if hasattr(target, "new_page"):  # a context: its current and future pages
+            target.add_init_script(self.RECORDER)
+            for page in target.pages:
+                self._listen(page)
+            target.on("page", self._listen)
+        else:
+            target.add_init_script(self.RECORDER)
+            self._listen(target)
+        return target
+
+    def _listen(self, page: Any) -> None:
+        def on_console(message: Any) -> None:
+            text = message.text
+            if "Content Security Policy" in text or "Content-Security-Policy" in text:
+                self.violations.append(f"{page.url}: {text}")
+
+        page.on("console", on_console)
+
+    def assert_clean(self) -> None:
+        assert not self.violations, "CSP violations in the browser console:\n" + "\n".join(self.violations)
+
+
 @pytest.fixture
-def new_page(browser: Any, live_server_url: str) -> Iterator[Any]:
-    """``new_page(username, password)`` -> a Playwright page logged in (or anonymous)."""
+def csp_watch() -> Iterator[CspWatch]:
+    """A :class:`CspWatch`; the test fails at teardown if any watched page broke the policy."""
+    watch = CspWatch()
+    yield watch
+    watch.assert_clean()
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server_url: str, csp_watch: CspWatch) -> Iterator[Any]:
+    """``new_page(username, password)`` -> a Playwright page logged in (or anonymous).
+
+    Every page is watched for Content-Security-Policy violations (``csp_watch``): a browser
+    journey fails when any page it visits logs one.
+    """
     contexts = []
 
     def make(username: str | None = "demo", password: str = "demo") -> Any:
         ctx = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server_url)
         ctx.set_default_timeout(15000)
         contexts.append(ctx)
+        csp_watch.watch(ctx)
         page = ctx.new_page()
         if username:
             page.goto("/accounts/login/")

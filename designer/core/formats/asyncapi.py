@@ -319,7 +319,7 @@ class _Reader:
             if isinstance(node, dict) and part in node:
                 node = node[part]
                 out.append(part)
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            elif isinstance(node, list) and part.isdecimal() and int(part) < len(node):
                 node = node[int(part)]
                 out.append(int(part))
             else:

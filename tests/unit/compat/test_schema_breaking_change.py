@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from designer.core.lint.rules import schema_breaking_change as rule
+from designer.core.model import Message, Model, Version
 from tests.unit.compat.builders import model_with, obj
 
 S = {"type": "string"}
@@ -20,16 +21,22 @@ def test_it_accepts_an_optional_property_added_to_a_closed_model_under_backward(
 
 
 def test_it_checks_every_earlier_version_in_a_transitive_mode() -> None:
-    # 1 -> 2 makes 'a' required with a default (fine), 2 -> 3 drops the default (fine as a step),
-    # but 1 -> 3 now requires a field old data may lack.
+    # 2.0.0 was released as a deliberate break (mode NONE: 'a' became required); 3.0.0 only
+    # reworded it, so it is compatible with 2.0.0 but not with 1.0.0, whose data may lack 'a'.
     v1 = obj({"a": S})
-    v2 = obj({"a": {"type": "string", "default": ""}}, ("a",))
-    v3 = obj({"a": S}, ("a",))
-    plain = model_with(("1.0.0", v1), ("2.0.0", v2), ("3.0.0", v3), compat="BACKWARD")
-    transitive = model_with(("1.0.0", v1), ("2.0.0", v2), ("3.0.0", v3), compat="BACKWARD_TRANSITIVE")
-    assert list(rule.check(plain, {})) == []
-    assert [f.path for f in rule.check(transitive, {})] == ["versions.3.0.0.schema.properties.a"]
-    assert all("1.0.0" in f.message for f in rule.check(transitive, {}))
+    v2 = obj({"a": S}, ("a",))
+    v3 = {**obj({"a": S}, ("a",)), "description": "reworded"}
+
+    def history(mode: str) -> Model:
+        return Model(messages=(Message(name="OrderPlaced", versions=(
+            Version(version="1.0.0", schema=v1, compat="BACKWARD"),
+            Version(version="2.0.0", schema=v2, compat="NONE"),
+            Version(version="3.0.0", schema=v3, compat=mode))),))
+
+    assert list(rule.check(history("BACKWARD"), {})) == []
+    findings = list(rule.check(history("BACKWARD_TRANSITIVE"), {}))
+    assert [f.path for f in findings] == ["versions.3.0.0.schema.properties.a"]
+    assert all("1.0.0" in f.message for f in findings)
 
 
 def test_it_checks_nothing_in_mode_none() -> None:

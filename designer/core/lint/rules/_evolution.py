@@ -53,7 +53,7 @@ def node_at(schema: JSON, path: str) -> JSON:
         node = _deref(schema, node)
         if isinstance(node, dict) and part in node:
             node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        elif isinstance(node, list) and part.isdecimal() and int(part) < len(node):
             node = node[int(part)]
         else:
             return None

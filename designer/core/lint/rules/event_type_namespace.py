@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
 from typing import Any
 
 from designer.core.lint.finding import Finding
 from designer.core.model import Model
 from designer.core.naming import REVERSE_DNS_TLDS
+from designer.core.user_regex import compile_user_regex, regex_problem
 
 ID = "event-type-namespace"
 DEFAULT_SEVERITY = "warning"
@@ -53,15 +53,11 @@ _DESCRIBE = {
 }
 
 
-@lru_cache(maxsize=256)
-def _custom(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
 def matches(wire_type: str, style: str, pattern: str = "") -> bool:
     """Does ``wire_type`` follow ``style`` (zalando | cloudevents | any | pattern)?"""
     if style == "pattern" or (pattern and style not in _DESCRIBE):
-        return _custom(pattern).fullmatch(wire_type) is not None
+        # A team's pattern runs on RE2 (linear time): a catastrophic pattern cannot freeze lint.
+        return compile_user_regex(pattern).fullmatch(wire_type) is not None
     if style == "cloudevents":
         return (CLOUDEVENTS.fullmatch(wire_type) is not None
                 and wire_type.split(".", 1)[0] in REVERSE_DNS_TLDS)
@@ -76,6 +72,12 @@ def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     pattern = str(options.get("pattern", ""))
     if style == "pattern" and not pattern:
         return
+    if style == "pattern" or (pattern and style not in _DESCRIBE):
+        problem = regex_problem(pattern)
+        if problem:
+            yield Finding(ID, DEFAULT_SEVERITY, "model", "", f"The team's wire-type pattern cannot be used: "
+                          f"{problem}. Fix the option 'pattern' of {ID}.", None, "lint.options")
+            return
     expected = _DESCRIBE.get(style, f"the pattern {pattern!r}")
     for message in model.messages:
         if not message.type or matches(message.type, style, pattern):

@@ -28,10 +28,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import jsonschema_rs
-
 from designer.core.lint.finding import Finding
 from designer.core.model import JSON, Model
+from designer.core.schema_compile import first_problem
 
 ID = "schema-examples-valid"
 DEFAULT_SEVERITY = "error"
@@ -91,11 +90,6 @@ def _first_error(node: JSON, root: JSON, value: JSON) -> str:
         node = {**{k: root[k] for k in ("$defs", "definitions") if k in root}, **node}
         node.pop("examples", None)
         node.pop("default", None)
-    try:
-        validator = jsonschema_rs.Draft202012Validator(node, validate_formats=True, offline=True)
-        for error in validator.iter_errors(value):
-            where = "/".join(str(p) for p in error.instance_path)
-            return f"{error.message}" + (f" (at /{where})" if where else "")
-    except Exception:  # noqa: BLE001 - an uncompilable schema is not this rule's finding
-        return ""
-    return ""
+    # The one schema compiler: local references only, bounded patterns; an uncompilable
+    # schema yields "" (not this rule's finding).
+    return first_problem(node, value)

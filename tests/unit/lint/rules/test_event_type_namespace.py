@@ -31,3 +31,20 @@ def test_it_accepts_a_custom_pattern() -> None:
 
 def test_it_skips_messages_without_a_declared_type() -> None:
     assert flagged(RULE, model(event("OrderPlaced"))) == []
+
+
+def test_it_runs_a_catastrophic_team_pattern_in_linear_time() -> None:
+    import time
+
+    m = model(*[event(f"E{i}", type="a" * 40 + "!") for i in range(50)])
+    started = time.perf_counter()
+    assert len(flagged(RULE, m, style="pattern", pattern="(a+)+$")) == 50
+    assert time.perf_counter() - started < 0.5  # Python's re needs minutes for one of these
+
+
+def test_it_reports_a_team_pattern_it_cannot_use_once_for_the_model() -> None:
+    from tests.unit.lint.lint_kit import run
+
+    found = run(RULE, model(event("A", type="order.placed")), style="pattern", pattern="(?=a)a")
+    assert [(f.kind, f.element) for f in found] == [("model", "")]
+    assert "not a usable regular expression" in found[0].message and "lookaround" in found[0].message
