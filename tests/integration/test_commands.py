@@ -63,7 +63,7 @@ def test_it_refuses_an_invalid_schema_with_its_json_path_as_lint_does(tmp_path: 
     path.write_text(MINIMAL.replace("orderId: {type: string}", "orderId: {type: int}"))
     with pytest.raises(CommandError) as err:
         run("import_model", str(path), "--team", demo_team.slug)
-    assert "schema.properties.orderId.type: 'int' is not a JSON Schema type" in str(err.value)
+    assert 'schema.properties.orderId.type: "int" is not a JSON Schema type' in str(err.value)
     assert run("export_model", "--team", demo_team.slug) == before
     lint_err = io.StringIO()
     with pytest.raises(SystemExit) as code:

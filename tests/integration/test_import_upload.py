@@ -173,7 +173,7 @@ def test_it_shows_where_an_invalid_schema_is_and_changes_nothing(make_team: Any,
     page = resp.content.decode()
     assert resp.status_code == 422
     assert "t.yaml: line 11, column 23:" in page and "payload.properties.n.type" in page
-    assert "&#x27;int&#x27; is not a JSON Schema type" in page
+    assert "&quot;int&quot; is not a JSON Schema type" in page
 
 
 def test_it_lets_viewers_not_upload(make_team: Any, member_client: Any) -> None:

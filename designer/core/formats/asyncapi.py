@@ -769,10 +769,10 @@ class _Reader:
             payload = asyncapi_convert.schema_to_2020_12(payload)
             problem = schemacheck.schema_problem(payload)
             if problem is not None:  # the same check and words as the native reader (one loader)
-                where, reason = problem
+                where, line = problem
                 at = (*parts["origin"], "payload", *(("schema",) if "schemaFormat" in kept or "avro" in kept else ()))
-                raise self.fail(f"the payload of message {name!r} is not a valid JSON Schema: "
-                                f"{schemacheck.json_path(where, 'payload')}: {reason}", (*at, *where))
+                raise self.fail(f"the payload of message {name!r} is not a usable JSON Schema: "
+                                f"{schemacheck.reworded(line, 'payload')}", (*at, *where))
         elif payload is not None:
             kept["payload"] = data["payload"]  # a schema format the model does not read (protobuf...)
             payload = None

@@ -21,6 +21,7 @@ the reverse for export, so both directions validate the same values.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -149,9 +150,17 @@ def _traits(traits: JSON, kind: str, drop: tuple[str, ...]) -> JSON:
 
 # ---- payload schemas --------------------------------------------------------------------------------
 
+# Drafts whose spellings schema_to_2020_12 rewrites; a payload declaring one of them is 2020-12
+# afterwards, so the declaration goes (validators would read prefixItems by the old rules).
+_OLD_DRAFTS = re.compile(r"^https?://json-schema\.org/draft-0[4-7]/schema#?$")
+
+
 def schema_to_2020_12(schema: JSON) -> JSON:
     """A draft-07 (or draft-04) schema's spellings in 2020-12; a 2020-12 schema is unchanged."""
-    return _walk(schema, _node_to_2020_12, 0)
+    out = _walk(schema, _node_to_2020_12, 0)
+    if isinstance(out, dict) and isinstance(out.get("$schema"), str) and _OLD_DRAFTS.match(out["$schema"]):
+        out = {k: v for k, v in out.items() if k != "$schema"}
+    return out
 
 
 def schema_to_draft_07(schema: JSON) -> JSON:

@@ -354,9 +354,8 @@ class _Reader:
             raise self.fail(f"the schema of {what} must be a mapping (a JSON Schema), got {_kind_of(value)}", path)
         problem = schemacheck.schema_problem(value)
         if problem is not None:  # the same check and words as the AsyncAPI reader (one loader)
-            where, reason = problem
-            raise self.fail(f"the schema of {what} is not a valid JSON Schema: {schemacheck.json_path(where)}: "
-                            f"{reason}", path + where)
+            where, line = problem
+            raise self.fail(f"the schema of {what} is not a usable JSON Schema: {line}", path + where)
 
     def service(self, item: Any, path: Path, index: int, names: _Names) -> Service:
         data, name = self.name_of(item, path, "service", index, names)

@@ -1,60 +1,50 @@
-"""Is a message schema a valid JSON Schema 2020-12? One answer for every model reader.
+"""Is a message schema usable? One answer for every model reader, from the one schema compiler.
 
 The native reader and the AsyncAPI reader both ask this, so ``manage.py lint``, ``import_model``
 and the web import refuse the same documents with the same reason (``type: int`` is refused
-everywhere, with the JSON path of the mistake and its line). The schema is checked against the
-2020-12 meta-schema with a compiled validator that never fetches anything (``$schema`` and
-``$id`` URLs are not followed).
-
-Note for the integrator: when ``designer/core/schema_compile.py`` (the one schema compiler)
-lands, ``schema_problem`` should ask it instead of compiling the meta-schema here.
+everywhere, with the JSON path of the mistake and its line). The check itself is
+``designer.core.schema_compile.schema_problems`` (the meta-schema of the declared draft,
+references inside the document only, bounded patterns); this module only finds where in the
+document the first problem is, so the reader can point at its line.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+import json
+import re
 from typing import Any
 
-import jsonschema_rs
+from designer.core.schema_compile import schema_problems
 
 JSON = Any
 SchemaPath = tuple[str | int, ...]
 
-_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
-
-
-@lru_cache(maxsize=1)
-def _meta_validator() -> Any:
-    from jsonschema import Draft202012Validator  # the meta-schema document only (no validation)
-
-    return jsonschema_rs.Draft202012Validator(Draft202012Validator.META_SCHEMA, offline=True)
+# One step of a path as schema_compile.json_path writes it: .name, [3] or ["any key"].
+_STEP = re.compile(r'\.([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
 
 
 def schema_problem(schema: JSON) -> tuple[SchemaPath, str] | None:
-    """Where ``schema`` breaks the JSON Schema 2020-12 meta-schema and why; None when valid.
-
-    The path is relative to the schema (``("properties", "total", "type")``); the reason says
-    what is wrong in words a schema author knows.
-    """
-    if isinstance(schema, bool):
+    """Where ``schema`` first fails and why (``schema.properties.total.type: 'int' is not a JSON
+    Schema type ...``), with the path as a tuple to locate it; None when the schema is usable."""
+    problems = schema_problems(schema)
+    if not problems:
         return None
-    if not isinstance(schema, dict):
-        return (), "a JSON Schema must be a mapping (or true/false)"
-    errors = sorted(_meta_validator().iter_errors(schema), key=lambda e: (len(e.instance_path), e.message))
-    if not errors:
-        return None
-    error = errors[0]
-    path: SchemaPath = tuple(error.instance_path)
-    value = error.instance
-    if path and path[-1] == "type" and not isinstance(value, list):
-        return path, f"{value!r} is not a JSON Schema type; use one of {', '.join(_TYPES)}"
-    if len(path) >= 2 and path[-2] == "type":
-        return path, f"{value!r} is not a JSON Schema type; use one of {', '.join(_TYPES)}"
-    return path, error.message.replace('"', "'")
+    line = problems[0]
+    path: list[str | int] = []
+    rest = line
+    if line.startswith("schema"):
+        rest = line[len("schema"):]
+        while True:
+            step = _STEP.match(rest)
+            if step is None:
+                break
+            name, index, quoted = step.groups()
+            path.append(name if name is not None else int(index) if index is not None else json.loads(quoted))
+            rest = rest[step.end():]
+    if not rest.startswith(": "):  # not a path-first line after all: keep it whole
+        return (), line
+    return tuple(path), line
 
 
-def json_path(path: SchemaPath, root: str = "schema") -> str:
-    """``schema.properties.total.type`` (list items as ``[0]``) for a path from ``schema_problem``."""
-    out = root
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
+def reworded(line: str, root: str) -> str:
+    """The problem line with its root named as the document names it (``payload.properties...``)."""
+    return root + line[len("schema"):] if line.startswith("schema") else line
