@@ -660,8 +660,11 @@ class _Reader:
                        origin: Path, key: str, cid: str) -> tuple[str, str]:
         """Two different messages that go by one name: the second takes another name its author
         wrote (its messageId, component key, title...), else the name within its channel."""
+        from designer.core import naming
+
         for alt, alt_source in self._name_candidates(obj, resolved, origin, key, None, cid):
-            if alt not in self.messages and alt_source != "channel":
+            # Not a spelling of the same name (Changed / changed): that would be two names for one.
+            if alt not in self.messages and alt_source != "channel" and naming.normalise(alt) != naming.normalise(name):
                 return alt, alt_source
         qualified = f"{cid}.{name}"
         base, n = qualified, 2
@@ -704,10 +707,18 @@ class _Reader:
         out: dict[str, tuple[str, str]] = {}
         pairs = list(self.exchanges)
         by_stem: dict[str, dict[str, list[str]]] = {}
+        plain: dict[str, list[str]] = {}
         for name in self.messages:
             stem, word = _exchange_stem(name)
             if word:
                 by_stem.setdefault(stem, {}).setdefault(word, []).append(name)
+            else:
+                from designer.core import naming
+
+                plain.setdefault(naming.normalise(name), []).append(name)
+        for stem, parts in by_stem.items():
+            if "reply" in parts and "request" not in parts and stem in plain:
+                parts["request"] = plain[stem]  # sum <- sendSumResult: the request is the bare stem
         for parts in by_stem.values():
             requests = parts.get("request", [])
             replies = parts.get("reply", [])
@@ -825,23 +836,41 @@ def _identifier(text: str) -> str:
     return "".join(w[:1].upper() + w[1:] for w in words) or text
 
 
+# Leading words that say which way a message goes, not what it is (sendSumResult, onPing...).
+_DIRECTION_WORDS = {"send", "receive", "publish", "on", "handle", "process", "emit"}
+
+
 def _exchange_stem(name: str) -> tuple[str, str]:
-    """("CameraStatus", "request") for CameraStatusRequest; ("", "") for a name that does not
-    say which part of an exchange it is."""
+    """("camera_status", "request") for CameraStatusRequest (also requestSum, ping), ("sum",
+    "reply") for sendSumResult / pong, ("", "") for a name that does not say it is part of an
+    exchange. The stem is what the two parts share, casing-blind."""
     from designer.core import naming
 
-    words = naming.split_identifier(name)
+    words = [w.lower() for w in naming.split_identifier(name)]
+    if words in (["ping"], ["pong"]):
+        return "ping", "request" if words == ["ping"] else "reply"
+    while len(words) > 2 and words[0] in _DIRECTION_WORDS:
+        words = words[1:]
     if len(words) < 2:
         return "", ""
-    last = words[-1].lower()
-    stem = naming.normalise("".join(words[:-1]))
+    first, last = words[0], words[-1]
     if last in _REQUEST_WORDS:
-        return stem, "request"
+        return "_".join(_strip_direction(words[:-1])), "request"
     if last in _REPLY_WORDS:
-        return stem, "reply"
-    if last in ("error", "failure", "failed", "nack"):
-        return stem, "error"
+        return "_".join(_strip_direction(words[:-1])), "reply"
+    if last in ("error", "failure", "nack"):
+        return "_".join(_strip_direction(words[:-1])), "error"
+    if first in _REQUEST_WORDS:
+        return "_".join(words[1:]), "request"
+    if first in ("reply", "response"):
+        return "_".join(words[1:]), "reply"
     return "", ""
+
+
+def _strip_direction(words: list[str]) -> list[str]:
+    while len(words) > 1 and words[0] in _DIRECTION_WORDS:
+        words = words[1:]
+    return words
 
 
 def _request_kind(name: str) -> str:
@@ -850,13 +879,10 @@ def _request_kind(name: str) -> str:
     from designer.core import naming
 
     parsed = naming.parse_name(name, "query")
-    words = parsed.words
+    words = [w for w in parsed.words if w not in _REQUEST_WORDS] or list(parsed.words)
     if not words or words[0] in _RETRIEVAL or words[0] in naming.RETRIEVAL_VERBS:
         return "query"
-    first = naming.word_info(words[0])
-    if first.is_base and first.verb_first:
-        return "command"
-    return "query"
+    return "command" if _infer_kind(naming.render(words, "camelCase")) == "command" else "query"
 
 
 def _ref_tail(ref: Mapping[str, JSON]) -> str:
@@ -899,7 +925,8 @@ def _infer_kind(name: str) -> str:
     if len(words) == 1:  # "TurnOn" (phrasal verb) is a command, "Dim" too; "LoggedIn" is not
         base = first.is_base and not (first.is_past and not first.same_form)
         return "command" if base and (first.verb_first or parsed.particle is not None) else "event"
-    if first.is_base and first.verb_first and not (last.is_past and not last.same_form):
+    phrasal = words[1] in naming.PARTICLES  # turnOnOff, shutDown, logOut: a verb and its particle
+    if first.is_base and (first.verb_first or phrasal) and not (last.is_past and not last.same_form):
         return "command"
     return "event"
 
@@ -977,6 +1004,7 @@ class _Writer:
         self.flow = flow
         self.schemes: dict[str, Any] = {}
         self.server_keys: set[str] = set()
+        self.channel_keys: dict[str, str] = {}
 
     def write(self) -> dict[str, Any]:
         model = self.model
@@ -1036,7 +1064,7 @@ class _Writer:
             for ch in model.channels:
                 uses.setdefault(ch.name, [])
         for cid, msgs in uses.items():
-            channels[_channel_key(cid)] = self._channel(cid, msgs, msg_keys, comp_messages)
+            channels[self._ckey(cid)] = self._channel(cid, msgs, msg_keys, comp_messages)
         operations = self._operations(msg_keys, channels, comp_messages)
         if channels:
             doc["channels"] = channels
@@ -1056,6 +1084,13 @@ class _Writer:
         if components:
             doc["components"] = components
         return doc
+
+    def _ckey(self, cid: str) -> str:
+        """The key of channel ``cid`` in this export: its id where it can be one, else a safe
+        spelling; two channels never share a key."""
+        if cid not in self.channel_keys:
+            self.channel_keys[cid] = self._unique_key(_channel_key(cid), {v: None for v in self.channel_keys.values()})
+        return self.channel_keys[cid]
 
     @staticmethod
     def _unique_key(key: str, taken: Mapping[str, Any]) -> str:
@@ -1161,7 +1196,7 @@ class _Writer:
         done: set[tuple[str, str, str]] = set()
         # Operations kept from an import first, with their ids, so a round trip keeps them.
         services = [self.model.services_by_name[self.service]] if self.service else list(self.model.services)
-        wanted = {(r.service, r.message, _channel_key(self._channel_id(r)), r.role) for r in self.relations}
+        wanted = {(r.service, r.message, self._ckey(self._channel_id(r)), r.role) for r in self.relations}
         for s in services:
             kept_ops = s.extensions.get("x-asyncapi-operations")
             if not isinstance(kept_ops, dict):
@@ -1169,7 +1204,7 @@ class _Writer:
             for op_id, op in kept_ops.items():
                 if not isinstance(op, dict):
                     continue
-                cid = _channel_key(str(op.get("channel", "")))
+                cid = self._ckey(str(op.get("channel", "")))
                 role = "produces" if op.get("action") == "send" else "consumes"
                 op_msgs = op["messages"] if isinstance(op.get("messages"), list) else []
                 msgs = [m for m in op_msgs if (s.name, m, cid, role) in wanted]
@@ -1199,7 +1234,7 @@ class _Writer:
         for r in self.relations:
             if (r.service, r.message, r.role) in done or r.message not in msg_keys:
                 continue
-            cid = _channel_key(self._channel_id(r))
+            cid = self._ckey(self._channel_id(r))
             action = "send" if r.role == "produces" else "receive"
             op_id = self._unique_key(_safe_id(f"{r.service}.{action}.{r.message}"), ops)
             out = self._operation(action, cid, [r.message], msg_keys, channels)
@@ -1224,7 +1259,7 @@ class _Writer:
         cid = reply.get("channel")
         msgs = reply.get("messages") or []
         if isinstance(cid, str):
-            rid = _channel_key(cid)
+            rid = self._ckey(cid)
             if rid not in channels:
                 ch = self.model.channels_by_name.get(cid)
                 kept = dict(ch.extensions.get("x-asyncapi-channel") or {}) if ch else {}
