@@ -58,6 +58,9 @@ from designer.core.model import (
     Service,
     Version,
 )
+from designer.core.provenance import AUTHOR_NAME_SOURCES as AUTHOR_NAME_SOURCES
+from designer.core.provenance import message_role as message_role
+from designer.core.provenance import name_written_by_author as name_written_by_author
 
 from . import asyncapi_avro, asyncapi_convert, schemacheck, yamlsafe
 from .errors import ExternalReferenceError, FormatError
@@ -77,9 +80,6 @@ _MSG_KEYS = {"name", "description", "payload", "examples", "x-kind", "x-type", "
 # Bookkeeping the reader leaves in x-asyncapi-message for the writer and the naming rules; never
 # written to a document.
 INTERNAL_KEYS = ("key", "name_source", "role", "avro")
-# Where a message name came from. The first five are names its author wrote; the others are
-# made from the operation or channel of an anonymous message (see ``name_written_by_author``).
-AUTHOR_NAME_SOURCES = ("name", "messageId", "component", "key", "title", "extension", "payload-title")
 _PROTOCOL_BROKERS = {"kafka": "kafka", "kafka-secure": "kafka", "amqp": "rabbitmq", "amqps": "rabbitmq",
                      "mqtt": "mqtt", "secure-mqtt": "mqtt", "mqtt5": "mqtt", "nats": "nats",
                      "redis": "redis", "sns": "sns-sqs", "sqs": "sns-sqs"}
@@ -122,22 +122,6 @@ def load_data(data: JSON, positions: yamlsafe.Positions | None = None, source: s
     """
     reader = _Reader(data, positions or yamlsafe.Positions(), source, files or {})
     return reader.read()
-
-
-def name_written_by_author(message: Message) -> bool:
-    """Whether ``message``'s name is one its author wrote (always, unless an AsyncAPI import had
-    to make it up from the operation or channel of an anonymous message)."""
-    kept = message.extensions.get("x-asyncapi-message")
-    source = kept.get("name_source") if isinstance(kept, dict) else None
-    return source is None or source in AUTHOR_NAME_SOURCES
-
-
-def message_role(message: Message) -> str:
-    """``"request"``, ``"reply"`` or ``""``: the part a message plays in a request/reply exchange,
-    as an AsyncAPI import understood it (an operation's ``reply``, or Request/Reply names)."""
-    kept = message.extensions.get("x-asyncapi-message")
-    role = kept.get("role") if isinstance(kept, dict) else None
-    return role if role in ("request", "reply") else ""
 
 
 class _Reader:
