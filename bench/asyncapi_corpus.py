@@ -115,28 +115,45 @@ def _git_dir(mirrors: Path, repo: str) -> Path:
 
 
 def heldout_files(mirrors: Path) -> tuple[dict[str, bytes], list[str]]:
-    """All files of the held-out repositories (for $refs) and the documents to measure."""
+    """The held-out documents and the files near them (their folder and its parent, where
+    relative $refs point), read from the clones at the listed commits."""
     files: dict[str, bytes] = {}
     docs: list[str] = []
     for repo, commit, include, exclude in HELDOUT:
         git = _git_dir(mirrors, repo)
         listing = subprocess.run(["git", "--git-dir", str(git), "ls-tree", "-r", "--name-only", commit],
-                                 capture_output=True, text=True, check=True).stdout.split()
-        for path in listing:
-            if not path.endswith((".yaml", ".yml", ".json", ".avsc")):
-                continue
+                                 capture_output=True, text=True, check=True).stdout.split("\n")
+        wanted = [p for p in listing if any(fnmatch.fnmatch(p, g) for g in include)
+                  and not any(fnmatch.fnmatch(p, g) for g in exclude)]
+        near = {posixpath.dirname(posixpath.dirname(p)) for p in wanted}
+        paths = [p for p in listing if p.endswith((".yaml", ".yml", ".json", ".avsc"))
+                 and any(p.startswith(d + "/") or d == "" for d in near)]
+        blobs = _cat(git, commit, paths)
+        for path, blob in blobs.items():
             key = f"{repo.replace('/', '+')}/{path}"
-            wanted = any(fnmatch.fnmatch(path, g) for g in include) and not any(
-                fnmatch.fnmatch(path, g) for g in exclude)
-            if wanted or path.endswith((".yaml", ".yml", ".json", ".avsc")):
-                blob = subprocess.run(["git", "--git-dir", str(git), "show", f"{commit}:{path}"],
-                                      capture_output=True, check=True).stdout
-                if len(blob) > 2_000_000:
-                    continue
-                files[key] = blob
-                if wanted and _is_asyncapi(blob.decode("utf-8", "replace")):
-                    docs.append(key)
+            files[key] = blob
+            if path in wanted and _is_asyncapi(blob.decode("utf-8", "replace")):
+                docs.append(key)
     return files, docs
+
+
+def _cat(git: Path, commit: str, paths: list[str]) -> dict[str, bytes]:
+    """Many files of one commit in one `git cat-file --batch` process."""
+    request = "".join(f"{commit}:{p}\n" for p in paths).encode()
+    out = subprocess.run(["git", "--git-dir", str(git), "cat-file", "--batch"], input=request,
+                         capture_output=True, check=True).stdout
+    blobs: dict[str, bytes] = {}
+    pos = 0
+    for path in paths:
+        header_end = out.index(b"\n", pos)
+        header = out[pos:header_end].split()
+        pos = header_end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            continue
+        size = int(header[2])
+        blobs[path] = out[pos:pos + size]
+        pos += size + 1
+    return blobs
 
 
 # ---- one document -----------------------------------------------------------------------------
