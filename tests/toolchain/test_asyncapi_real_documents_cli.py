@@ -1,6 +1,7 @@
-"""The official AsyncAPI CLI (`asyncapi validate`, @asyncapi/cli 3.5.2) accepts every real
-document of tests/fixtures/asyncapi_real and the designer's export of each, and each export
-carries the messages its document declared (counted in and out).
+"""The official AsyncAPI CLI (`asyncapi validate`, @asyncapi/cli 3.5.2) accepts the designer's
+export of every real document of tests/fixtures/asyncapi_real, and each export carries the
+messages its document declared (counted in and out). (The documents themselves were checked
+with the same CLI when they were collected; `bench/asyncapi_corpus.py` checks them again.)
 
 The documents are spec examples of 2.6 and 3.0, framework example apps (Springwolf), request/
 reply APIs (Kraken, RPC over AMQP, ping/pong), MQTT/AMQP/Kafka/WebSocket/HTTP bindings, code
@@ -41,7 +42,7 @@ def _cli() -> str:
     return node
 
 
-def test_the_cli_accepts_every_real_document_and_its_export_with_all_its_messages(tmp_path: Path) -> None:
+def test_the_cli_accepts_the_export_of_every_real_document_with_all_its_messages(tmp_path: Path) -> None:
     node = _cli()
     files: list[Path] = []
     counts: dict[str, tuple[int, int]] = {}
@@ -55,7 +56,7 @@ def test_the_cli_accepts_every_real_document_and_its_export_with_all_its_message
         exported = yamlsafe.parse(text)[0]
         counts[name] = (messages_in(yamlsafe.parse(doc.read_bytes())[0]),
                         len(exported.get("components", {}).get("messages", {})))
-        files += [doc, out]
+        files.append(out)
     assert {k: v for k, v in counts.items() if v[0] != v[1]} == {}
     assert sum(i for i, _ in counts.values()) >= 250
     env = {**os.environ, "HOME": str(tmp_path), "CI": "true", "ASYNCAPI_PARSER_DIR": str(NODE_MODULES)}
