@@ -7,7 +7,7 @@ them is as their author wrote it.
 """
 from __future__ import annotations
 
-from designer.core.model import Message
+from designer.core.model import Channel, Message
 
 # Where a message name came from. The first ones are names its author wrote; "operationId",
 # "channel" and "qualified" are made from the operation or channel of an anonymous message (or
@@ -34,3 +34,10 @@ def message_role(message: Message) -> str:
     as an AsyncAPI import understood it (an operation's ``reply``, or Request/Reply names)."""
     role = _kept(message).get("role")
     return role if isinstance(role, str) and role in ROLES else ""
+
+
+def channel_name_written_by_author(channel: Channel) -> bool:
+    """Whether ``channel``'s name is as its author wrote it (an AsyncAPI 2 import makes channel
+    names from addresses: ``user/{id}/signedup`` becomes ``user__id__signedup``)."""
+    kept = channel.extensions.get("x-asyncapi-channel")
+    return not (isinstance(kept, dict) and kept.get("name_source") == "address")

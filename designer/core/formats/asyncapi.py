@@ -84,13 +84,13 @@ _PROTOCOL_BROKERS = {"kafka": "kafka", "kafka-secure": "kafka", "amqp": "rabbitm
                      "mqtt": "mqtt", "secure-mqtt": "mqtt", "mqtt5": "mqtt", "nats": "nats",
                      "redis": "redis", "sns": "sns-sqs", "sqs": "sns-sqs"}
 _RETRIEVAL = {"get", "fetch", "find", "list", "search", "lookup", "look", "count", "query", "read", "retrieve",
-              "ping", "echo"}
+              "ping"}
 # Last words of a reply's name (CameraStatusReply, GetUserResponse, TurnOnOffAck, ...Error is a
 # reply only next to a request, see _roles).
 _REPLY_WORDS = {"reply", "response", "result", "ack", "acknowledgement", "acknowledgment", "answer", "pong"}
 _REQUEST_WORDS = {"request", "req", "ping"}
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
-_CHANNEL_KEY = re.compile(r"^[\w.\-/]+$")
+_CHANNEL_KEY = re.compile(r"^[\w.\-/{}]+$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 # Extensions that name an anonymous message's type (x-ballerina-event-type, x-event-name...).
 _NAMING_EXTENSION = re.compile(r"^x-(?:[a-z0-9]+-)*(?:event|message)[-_]?(?:type|name)$", re.I)
@@ -485,6 +485,8 @@ class _Reader:
                 raise self.fail(f"channel {address!r} must be a mapping", ("channels", address))
             cid = _safe_id(address)
             self._channel(cid, ch_obj, ch_path, address)
+            if cid != address:  # the id is made from the address: naming rules judge the address
+                self.channels[cid]["kept"]["name_source"] = "address"
             for verb, role in (("subscribe", "produces"), ("publish", "consumes")):
                 if verb not in ch_obj:
                     continue
@@ -492,7 +494,8 @@ class _Reader:
                 if not isinstance(op, dict):
                     raise self.fail(f"{verb} of channel {address!r} must be a mapping", (*ch_path, verb))
                 op_id = str(op.get("operationId") or f"{cid}.{verb}")
-                fallback = (str(op["operationId"]), "operationId") if op.get("operationId") else (cid, "channel")
+                fallback = (str(op["operationId"]), "operationId") if op.get("operationId") else (
+                    str(address), "channel")
                 msg, msg_path = self.deref(op.get("message"), (*op_path, "message"))
                 names: list[str] = []
                 if isinstance(msg, dict) and isinstance(msg.get("oneOf"), list):
@@ -1143,6 +1146,7 @@ class _Writer:
         ch = self.model.channels_by_name.get(cid)
         kept = dict(ch.extensions.get("x-asyncapi-channel") or {}) if ch else {}
         keys = kept.pop("x-asyncapi-message-keys", {})
+        kept.pop("name_source", None)
         keys = keys if isinstance(keys, dict) else {}
         out: dict[str, Any] = {"address": kept.pop("address", cid)}
         if out["address"] is not None:

@@ -70,6 +70,8 @@ def bindings_v3(kind: str, bindings: JSON) -> JSON:
             continue
         kept: dict[str, Any] = {}
         for k, v in value.items():
+            if proto == "kafka" and k in ("clientId", "groupId") and isinstance(v, (str, int)):
+                v = {"type": "string", "enum": [str(v)]}  # 3.0 wants a schema of the ids, not the id
             if k in allowed or k.startswith("x-"):
                 kept[k] = v
             else:

@@ -44,6 +44,7 @@ from designer.core.lint.finding import Finding, Fix
 from designer.core.lint.rules import _names
 from designer.core.model import Message, Model
 from designer.core.naming import CASING_STYLES, casing_styles, render, split_identifier
+from designer.core.provenance import channel_name_written_by_author
 
 ID = "naming-casing-consistent"
 DEFAULT_SEVERITY = "warning"
@@ -204,7 +205,8 @@ def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         kind, name = key.split(_SEP, 1)
         schema_distinct[kind].add(name)
     for kind, elements in (("messages", [(m.name, m.kind, m.name) for m in _names.authored(model.messages)]),
-                           ("channels", [(c.name, "channel", c.name) for c in model.channels])):
+                           ("channels", [(c.name, "channel", c.name) for c in model.channels
+                                         if channel_name_written_by_author(c)])):
         style = _style_of(kind, {e[0] for e in elements}, fixed)
         if style is None:
             continue
