@@ -749,6 +749,11 @@ class _Reader:
         payload = data.get("payload")
         kept: dict[str, Any] = {}
         if isinstance(payload, dict) and "schemaFormat" in payload and "schema" in payload:
+            # A multi-format schema may wrap another (Springwolf refers to a component that is
+            # one): the innermost format is the payload's.
+            while isinstance(payload.get("schema"), dict) and "schemaFormat" in payload["schema"] and \
+                    "schema" in payload["schema"]:
+                payload = payload["schema"]
             fmt = str(payload["schemaFormat"])
             kept["schemaFormat"] = payload["schemaFormat"]
             payload = payload["schema"]
