@@ -1,6 +1,4 @@
 """URL map. Each feature keeps its routes in its own module, included here."""
-from importlib import import_module
-
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -12,24 +10,16 @@ urlpatterns = [
     path("accounts/signup/", catalog_views.signup, name="signup"),
 ]
 
-# Feature routes (lint review, diagrams, code generation, schema evolution, live traffic).
-# Each module is optional so a feature can be developed without touching this file.
-for _module in (
-    "designer.lintreview.urls",
-    "designer.diagrams.urls",
-    "designer.codeweb.urls",
-    "designer.catalog.urls_evolution",
-    "designer.traffic.urls",
-):
-    try:
-        import_module(_module)
-    except ModuleNotFoundError as exc:
-        if exc.name != _module:
-            raise
-        continue
-    urlpatterns.append(path("", include(_module)))
-
-urlpatterns.append(path("", include("designer.catalog.urls")))
+# Feature routes (lint review, diagrams, code generation, schema evolution, live traffic), then
+# the catalog's own (its element URLs catch any collection name, so they come last).
+urlpatterns += [
+    path("", include("designer.lintreview.urls")),
+    path("", include("designer.diagrams.urls")),
+    path("", include("designer.codeweb.urls")),
+    path("", include("designer.catalog.urls_evolution")),
+    path("", include("designer.traffic.urls")),
+    path("", include("designer.catalog.urls")),
+]
 
 handler404 = "designer.catalog.views.error_404"
 handler403 = "designer.catalog.views.error_403"

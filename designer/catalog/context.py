@@ -3,12 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from .access import can_edit
 from .selectors import user_teams
 
-# Feature pages shown in the team navigation when their routes exist: (url name, label).
+# Feature pages shown in the team navigation: (url name, label).
 FEATURE_NAV = [
     ("lint_findings", "Findings"),
     ("diagram", "Diagram"),
@@ -22,11 +22,7 @@ def teams(request: HttpRequest) -> dict[str, Any]:
     team = getattr(request, "team", None)
     nav = []
     if team is not None:
-        for name, label in FEATURE_NAV:
-            try:
-                nav.append({"url": reverse(name, args=[team.slug]), "label": label})
-            except NoReverseMatch:
-                continue
+        nav = [{"url": reverse(name, args=[team.slug]), "label": label} for name, label in FEATURE_NAV]
     return {
         "my_teams": user_teams(request.user) if hasattr(request, "user") else [],
         "team": team,

@@ -9,7 +9,14 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.urls import reverse
+
+from designer.core import naming
+from designer.core.lint import engine
 from designer.core.lint.finding import SEVERITY_RANK, Finding
+from designer.core.lint.registry import RULES
+from designer.lintreview.digest import element_digest
+from designer.lintreview.models import Waiver
 
 from .models import Team
 from .selectors import team_model
@@ -47,19 +54,8 @@ _CACHE: dict[int, tuple[str, TeamLint]] = {}
 _LOCK = threading.Lock()
 
 
-def _engine() -> Any:
-    try:
-        from designer.core.lint import engine
-    except ImportError:  # pragma: no cover - only before the engine exists
-        return None
-    return engine
-
-
-def team_findings(team: Team) -> TeamLint | None:
+def team_findings(team: Team) -> TeamLint:
     """Findings for the team's current revision (computed once per revision)."""
-    engine = _engine()
-    if engine is None:
-        return None
     model = team_model(team)
     with _LOCK:
         hit = _CACHE.get(team.pk)
@@ -88,15 +84,6 @@ def shape(findings: list[Finding]) -> TeamLint:
 
 def _with_waivers(team: Team, model: Any, findings: list[Finding]) -> TeamLint:
     """Leave out findings covered by an active waiver that has not lapsed."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        from designer.lintreview.digest import element_digest
-        from designer.lintreview.models import Waiver
-    except ImportError:  # pragma: no cover - the lint review app is optional
-        return shape(findings)
-    from designer.core.lint.registry import RULES
-
     waivers = {w.fingerprint: w for w in Waiver.objects.filter(team=team, revoked_at__isnull=True)
                .select_related("created_by").order_by("created_at")}
     by_fp = {f.fingerprint: f for f in findings}
@@ -120,19 +107,12 @@ def _with_waivers(team: Team, model: Any, findings: list[Finding]) -> TeamLint:
         if not getattr(w, "lapsed", False):
             w.lapsed = False
         out.waived.append((w, by_fp.get(fp)))
-    try:
-        out.url = reverse("lint_findings", args=[team.slug])
-    except NoReverseMatch:  # pragma: no cover
-        out.url = ""
+    out.url = reverse("lint_findings", args=[team.slug])
     return out
 
 
 def name_hints(name: str, kind: str) -> list[dict[str, str]]:
     """Inline hints while typing a message name ("events are past tense — OrderPlaced?")."""
-    try:
-        from designer.core import naming
-    except ImportError:  # pragma: no cover
-        return []
     verdict = None
     if kind == "event":
         verdict = naming.event_tense(name)

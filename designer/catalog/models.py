@@ -3,6 +3,12 @@
 Writes go through ``designer.catalog.services`` only; reads through ``selectors``.
 Every model element carries ``lock_version`` for optimistic locking: a save based on a stale
 copy is refused instead of silently overwriting someone else's change.
+
+The columns of an element's attributes (a service's ``repository``, a channel's ``broker``...)
+are not written here: each kind's declaration (``designer.catalog.kinds``, read from the core
+dataclass) adds them, so adding an attribute is one line in ``designer/core/model.py`` plus a
+migration. A model spells out only what a declaration cannot say: references to other rows,
+identity, order and bookkeeping.
 """
 from __future__ import annotations
 
@@ -10,6 +16,10 @@ from django.conf import settings
 from django.db import models
 
 from designer.core import model as core
+
+from .kinds import KINDS
+from .kinds.flow import STEP
+from .kinds.message import RELATION, VERSION
 
 ROLE_OWNER, ROLE_EDITOR, ROLE_VIEWER = "owner", "editor", "viewer"
 ROLES = [(ROLE_OWNER, "Owner"), (ROLE_EDITOR, "Editor"), (ROLE_VIEWER, "Viewer")]
@@ -102,10 +112,6 @@ class Element(models.Model):
 
 class Service(Element):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="services")
-    repository = models.CharField(max_length=500, blank=True)
-    language = models.CharField(max_length=40, blank=True)
-    writes_database = models.BooleanField(default=False)
-    outbox = models.CharField(max_length=10, blank=True, choices=[("", "none"), ("outbox", "outbox"), ("cdc", "CDC")])
 
     class Meta(Element.Meta):
         constraints = [models.UniqueConstraint(fields=["team", "name"], name="service_name_unique")]
@@ -113,10 +119,6 @@ class Service(Element):
 
 class Channel(Element):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="channels")
-    broker = models.CharField(max_length=20, choices=_choices(core.BROKERS), default="kafka")
-    partition_key = models.CharField(max_length=200, blank=True)
-    ordered = models.BooleanField(default=False)
-    delivery = models.CharField(max_length=20, choices=_choices(core.DELIVERY_GUARANTEES), default="at-least-once")
 
     class Meta(Element.Meta):
         constraints = [models.UniqueConstraint(fields=["team", "name"], name="channel_name_unique")]
@@ -124,8 +126,6 @@ class Channel(Element):
 
 class Message(Element):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="messages")
-    kind = models.CharField(max_length=10, choices=_choices(core.MESSAGE_KINDS), default="event")
-    wire_type = models.CharField(max_length=200, blank=True)
     channel = models.ForeignKey(Channel, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages")
 
     class Meta(Element.Meta):
@@ -135,11 +135,6 @@ class Message(Element):
 class MessageVersion(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="versions")
     position = models.PositiveIntegerField()  # order of versions, oldest first
-    version = models.CharField(max_length=40, default="1.0.0")
-    schema = models.JSONField(null=True, blank=True)
-    example = models.JSONField(null=True, blank=True)
-    status = models.CharField(max_length=12, choices=_choices(core.VERSION_STATUSES), default="draft")
-    compat = models.CharField(max_length=24, blank=True, choices=[("", "team default")] + _choices(core.COMPAT_MODES))
     override_reason = models.TextField(blank=True)  # why an incompatible release was forced
     lock_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -156,11 +151,7 @@ class Relation(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="relations")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="relations")
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="relations")
-    role = models.CharField(max_length=10, choices=[("produces", "produces"), ("consumes", "consumes")])
     channel = models.ForeignKey(Channel, on_delete=models.SET_NULL, null=True, blank=True, related_name="relations")
-    idempotent = models.BooleanField(default=False)
-    dedup_key = models.CharField(max_length=120, blank=True)
-    pinned_version = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["message__name", "role", "service__name"]
@@ -169,7 +160,6 @@ class Relation(models.Model):
 
 class Flow(Element):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="flows")
-    style = models.CharField(max_length=14, choices=_choices(core.FLOW_STYLES), default="choreography")
     orchestrator = models.ForeignKey(Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta(Element.Meta):
@@ -181,11 +171,14 @@ class FlowStep(models.Model):
     position = models.PositiveIntegerField()
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
-    action = models.CharField(max_length=10, choices=[("sends", "sends"), ("receives", "receives")], default="sends")
-    note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["flow", "position"]
+
+
+# The attributes' columns, from each kind's declaration (see the module docstring).
+for _spec in (*KINDS, VERSION, RELATION, STEP):
+    _spec.add_columns(globals()[_spec.model_name])
 
 
 class Change(models.Model):

@@ -7,31 +7,33 @@ from __future__ import annotations
 
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from . import evolution
 from . import services as svc
 from .access import parse_id, team_view
+from .kinds import by_coll
 from .models import Message, MessageVersion
+from .selectors import element_get, message_version, message_versions
+
+MESSAGES = by_coll("messages")
 
 
 def _version_param(request: HttpRequest, msg: Message, name: str) -> MessageVersion | None:
     raw = request.GET.get(name, "")
-    if not raw:
-        return None
     vid = parse_id(raw)
     if vid is None:
         return None
-    return MessageVersion.objects.filter(pk=vid, message=msg).first()
+    return message_version(msg, vid)
 
 
 @team_view()
 def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
     """``?from=<vid>&to=<vid>``: two versions side by side. ``to`` defaults to the newest and
     ``from`` to the version before ``to``, so "Compare with previous" needs only ``to``."""
-    msg = get_object_or_404(Message.objects.select_related("team"), pk=pk, team=request.team)
-    versions = list(msg.versions.order_by("-position"))
+    msg = element_get(request.team, MESSAGES, pk)  # type: ignore[attr-defined]
+    versions = message_versions(msg)
     error = ""
     for name in ("from", "to"):
         if request.GET.get(name) and _version_param(request, msg, name) is None:

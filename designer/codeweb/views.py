@@ -8,11 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from designer.catalog.access import team_view
-from designer.catalog.models import Service
+from designer.catalog.kinds import by_coll
+from designer.catalog.selectors import element_get, element_list
 from designer.core.codegen import LANGUAGES
 
 from . import services
 from .models import CodeBundle
+
+SERVICES = by_coll("services")
 
 
 def _lang(request: HttpRequest) -> str:
@@ -41,7 +44,7 @@ def _tree(paths: list[str]) -> list[dict[str, Any]]:
 def index(request: HttpRequest) -> HttpResponse:
     team = request.team  # type: ignore[attr-defined]
     return render(request, "codegen/index.html", {
-        "services": Service.objects.filter(team=team).order_by("name"),
+        "services": element_list(team, SERVICES),
         "languages": LANGUAGES,
         "bundles": CodeBundle.objects.filter(team=team).defer("data")[:5],
     })
@@ -50,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @team_view()
 def service_code(request: HttpRequest, pk: int) -> HttpResponse:
     team = request.team  # type: ignore[attr-defined]
-    svc = get_object_or_404(Service, pk=pk, team=team)
+    svc = element_get(team, SERVICES, pk)
     lang = _lang(request)
     revision, files = services.service_files(team, lang, svc.name)
     path = request.GET.get("file") or next((p for p in files if p.endswith(("handlers.py", "handlers.ts", "Handlers.java", "handlers.go"))), next(iter(files)))
@@ -68,7 +71,7 @@ def service_code(request: HttpRequest, pk: int) -> HttpResponse:
 @team_view()
 def service_zip(request: HttpRequest, pk: int) -> HttpResponse:
     team = request.team  # type: ignore[attr-defined]
-    svc = get_object_or_404(Service, pk=pk, team=team)
+    svc = element_get(team, SERVICES, pk)
     lang = _lang(request)
     _, files = services.service_files(team, lang, svc.name)
     resp = HttpResponse(services.zip_files(files), content_type="application/zip")

@@ -68,7 +68,7 @@ _ANNOTATIONS = frozenset({
     "title", "description", "examples", "example", "$comment", "deprecated", "readOnly",
     "writeOnly", "$schema", "$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor", "default",
     "contentMediaType", "contentEncoding", "contentSchema", "$defs", "definitions", "$vocabulary",
-    "discriminator", "externalDocs", "xml",
+    "discriminator", "externalDocs", "xml", "id",  # "id": draft-04's $id
 })
 _REF_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
 _COMBINATORS = ("allOf", "anyOf", "oneOf")
@@ -1601,7 +1601,8 @@ class _Comparer:
               f"({kw}={_fmt(vn)})." if tighter else "",
             f=f"producers may now write values outside {kw}={_fmt(vo)}, which {_OLD_READERS} reject."
             if looser else "",
-            fix_b=f"Keep {kw} at {_fmt(vo)} (or looser).",
+            fix_b=f"Keep {kw} at {_fmt(vo)} (or looser)." if vo is not None else
+            f"Do not add {kw} to an existing field; add a new field instead.",
             fix_f=f"Keep writing within {kw}={_fmt(vo)} until every reader has upgraded.",
         )
 
@@ -1642,7 +1643,8 @@ class _Comparer:
                  b="" if b_ok else f"old data may not be a multiple of {_fmt(mn)}, which {_NEW_READERS} require.",
                  f="" if f_ok else f"producers may write values that are not multiples of {_fmt(mo)}, which "
                                    f"{_OLD_READERS} require.",
-                 fix_b=f"Keep multipleOf {_fmt(mo)}.", fix_f=f"Keep multipleOf {_fmt(mo)}.")
+                 fix_b=f"Keep multipleOf {_fmt(mo)}." if mo is not None else "Do not add multipleOf to an existing field.",
+                 fix_f=f"Keep multipleOf {_fmt(mo)} until every reader has upgraded.")
 
     # -- arrays --
     def _array(self, o_full: JSON, n_full: JSON, o: Mapping[str, JSON], n: Mapping[str, JSON], path: str,

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from designer.core.jsonvalue import KIND_PHRASES, json_kind
+
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
 # Formats we are confident about from values alone; anything looser (hostname, uri) would
@@ -31,21 +33,12 @@ MAX_DEPTH = 32
 
 
 def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
+    """The JSON type a schema should give ``value``: a whole float counts as an integer (what a
+    sender's 2.0 most likely meant), anything not JSON as the string it travels as."""
+    kind = json_kind(value)
+    if kind == "number" and float(value).is_integer():
         return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, (list, tuple)):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "string"  # anything else travels as a string once serialised
+    return kind if kind in KIND_PHRASES else "string"
 
 
 def _string_format(values: list[str]) -> str | None:

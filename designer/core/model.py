@@ -133,6 +133,7 @@ class Flow:
     style: str = "choreography"  # a FLOW_STYLES value
     orchestrator: str = ""  # service name, for orchestration
     steps: tuple[FlowStep, ...] = ()
+    owner: str = ""  # a person or a team, like every other element's owner
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from designer.core.jsonvalue import resolve_pointer
 from designer.core.model import JSON, Message, Model
 
 # Deeper nesting than this is either generated nonsense or a hostile document; stop walking
@@ -84,7 +85,7 @@ def resolve(node: JSON, root: JSON, _seen: frozenset[str] = frozenset()) -> JSON
         if not ref.startswith("#") or ref in _seen:
             return {}
         _seen = _seen | {ref}
-        target = pointer(root, ref[1:])
+        target = resolve_pointer(root, ref)
         if target is None:
             return {}
         if len(node) > 1:  # siblings of $ref (2019-09+) refine the target: merge shallowly
@@ -92,22 +93,6 @@ def resolve(node: JSON, root: JSON, _seen: frozenset[str] = frozenset()) -> JSON
             merged.update({k: v for k, v in node.items() if k != "$ref"})
             return merged
         node = target
-    return node
-
-
-def pointer(root: JSON, ptr: str) -> JSON:
-    """Resolve a JSON pointer (``/a/b/0``) inside ``root``; None when it does not exist."""
-    if ptr in ("", "/"):
-        return root
-    node = root
-    for raw in ptr.lstrip("/").split("/"):
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdecimal() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
     return node
 
 

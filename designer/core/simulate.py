@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from designer.core.jsonvalue import resolve_pointer
 from designer.core.model import Flow, Message, Model, Version
 from designer.core.traffic import (
     BRIEF_REQUIRED,
@@ -90,12 +91,7 @@ def _resolve(schema: Any, root: Any, depth: int) -> Any:
         return schema
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith("#") and depth < MAX_DEPTH:
-        target: Any = root
-        for part in ref[1:].split("/"):
-            if not part:
-                continue
-            part = part.replace("~1", "/").replace("~0", "~")
-            target = target.get(part) if isinstance(target, dict) else None
+        target = resolve_pointer(root, ref)
         rest = {k: v for k, v in schema.items() if k != "$ref"}
         schema = {**_resolve(target, root, depth + 1), **rest} if isinstance(target, dict) else rest
     if "allOf" in schema and isinstance(schema["allOf"], list):

@@ -35,6 +35,7 @@ import orjson
 
 from designer.core import schema_compile
 from designer.core.infer import infer_schema
+from designer.core.jsonvalue import KIND_PHRASES, json_kind
 from designer.core.model import Message, Model, Version
 from designer.core.traffic_state import BoundedLRU, DedupWindow, RateCounter, SampleStore
 
@@ -267,16 +268,14 @@ def event_from_dict(obj: Any, index: int | None = None) -> ObservedEvent:
     return brief_from_dict(obj, index)
 
 
+# How an event's parse errors name what was sent instead (JSON's own words: object, array).
+_SENT_PHRASES = {**KIND_PHRASES, "array": "an array", "object": "an object", "null": "null",
+                 "integer": "a number", "boolean": "a boolean"}
+
+
 def _json_kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, str):
-        return "a string"
-    if value is None:
-        return "null"
-    return "a " + type(value).__name__
+    kind = json_kind(value)
+    return _SENT_PHRASES.get(kind, "a " + kind)
 
 
 def _is_json_media(media: str) -> bool:

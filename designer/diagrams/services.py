@@ -12,13 +12,13 @@ from typing import Any
 from urllib.parse import quote
 
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from designer.catalog import linting
 from designer.catalog import render as rd
-from designer.catalog.models import Channel, Flow, Message, Service, Team
-from designer.catalog.selectors import team_model
+from designer.catalog.models import Team
+from designer.catalog.selectors import element_pks, team_model
 from designer.core.diagram import DiagramError, DiagramOptions, FindingBadge, build_dot
 from designer.core.model import Model
 
@@ -27,7 +27,6 @@ from .options import ViewOptions
 
 log = logging.getLogger(__name__)
 
-COLLECTIONS: dict[str, Any] = {"services": Service, "messages": Message, "channels": Channel, "flows": Flow}
 # A pending row older than this was lost (a worker died before finishing: the task's hard time
 # limit is 90 s); the next request enqueues it again.
 STALE_PENDING = timedelta(seconds=120)
@@ -38,15 +37,6 @@ KEEP_OLD = timedelta(minutes=10)
 def current_revision(team: Team) -> int:
     """The team's model revision as stored now (not the possibly stale ``team`` instance)."""
     return int(Team.objects.filter(pk=team.pk).values_list("revision", flat=True).first() or 0)
-
-
-def element_pks(team: Team) -> dict[str, int]:
-    """Element key (``services/NAME``) -> primary key, for links to the element pages."""
-    out: dict[str, int] = {}
-    for coll, model in COLLECTIONS.items():
-        for name, pk in model.objects.filter(team=team).values_list("name", "pk"):
-            out[f"{coll}/{name}"] = pk
-    return out
 
 
 def element_link(slug: str, key: str, pks: dict[str, int]) -> str:
@@ -60,17 +50,12 @@ def element_link(slug: str, key: str, pks: dict[str, int]) -> str:
 
 def findings_link(slug: str, key: str, pks: dict[str, int]) -> str:
     """Where a finding badge leads: the findings page filtered to the element, when it exists."""
-    try:
-        return reverse("lint_findings", args=[slug]) + "?element=" + quote(key, safe="/")
-    except NoReverseMatch:
-        return element_link(slug, key, pks) + "#findings"
+    return reverse("lint_findings", args=[slug]) + "?element=" + quote(key, safe="/")
 
 
 def badges(team: Team, pks: dict[str, int]) -> dict[str, FindingBadge]:
     """(worst severity, count, link) per element with open findings (waived ones left out)."""
     lint = linting.team_findings(team)
-    if lint is None:
-        return {}
     return {key: (sev, count, findings_link(team.slug, key, pks))
             for key, (sev, count) in sorted(lint.badges.items())}
 

@@ -14,10 +14,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from designer.catalog import kinds
 from designer.catalog import render as rd
 from designer.catalog.access import team_view
 from designer.catalog.models import Team
-from designer.catalog.selectors import team_model
+from designer.catalog.selectors import element_pks, team_model
 from designer.core.diagram import CLUSTERS, DiagramError
 
 from . import services
@@ -113,9 +114,8 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
 def go(request: HttpRequest, coll: str, name: str) -> HttpResponse:
     """Redirect from an element's name (as the core links it) to its page."""
     team = request.team  # type: ignore[attr-defined]
-    if coll not in services.COLLECTIONS:
-        raise Http404("No such kind of element.")
-    pk = services.element_pks(team).get(f"{coll}/{name}")
+    kind = kinds.by_coll(coll)  # 404 for anything else
+    pk = element_pks(team).get(f"{coll}/{name}")
     if pk is None:
-        raise Http404(f"There is no {coll[:-1]} with that name in this team.")
+        raise Http404(f"There is no {kind.label} with that name in this team.")
     return redirect("element_detail", team.slug, coll, pk)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from designer.catalog import services as catalog
 from designer.catalog.models import Team
 from designer.catalog.selectors import team_model
+from designer.core.jsonvalue import KIND_PHRASES, json_kind
 from designer.core.lint.engine import OFF
 from designer.core.lint.finding import Finding
 from designer.core.lint.registry import RULES
@@ -53,7 +54,7 @@ def waiver_create(*, team: Team, user: Any, finding: Finding, reason: str) -> Wa
             fingerprint=finding.fingerprint, reason=reason, element_digest=digest,
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
-        catalog._record(team=team, user=user, action="waive", kind="waiver", obj_id=w.pk,
+        catalog.change_record(team=team, user=user, action="waive", kind="waiver", obj_id=w.pk,
                         name=finding.key, before=None, after=_state(w),
                         summary=f"Waived {finding.rule} on {finding.key}: {reason}")
     return w
@@ -71,34 +72,19 @@ def waiver_revoke(*, team: Team, user: Any, waiver: Waiver) -> Waiver:
         w.revoked_at = timezone.now()
         w.revoked_by = user if getattr(user, "is_authenticated", False) else None
         w.save(update_fields=["revoked_at", "revoked_by"])
-        catalog._record(team=team, user=user, action="revoke", kind="waiver", obj_id=w.pk,
+        catalog.change_record(team=team, user=user, action="revoke", kind="waiver", obj_id=w.pk,
                         name=w.element_key, before=before, after=_state(w),
                         summary=f"Revoked the waiver of {w.rule} on {w.element_key}")
     return w
 
 
-def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return "null"
-
-
-def _same_type(default: Any, value: Any) -> bool:
+def _same_kind(default: Any, value: Any) -> bool:
+    """Whether ``value`` has the JSON kind of a rule option's ``default`` (numbers are one kind)."""
     if default is None:
         return True
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, (int, float)):
-        return isinstance(value, (int, float))
-    return isinstance(value, type(default))
+    want, got = json_kind(default), json_kind(value)
+    numbers = {"integer", "number"}
+    return got == want or (want in numbers and got in numbers)
 
 
 def clean_lint_config(severities: dict[str, str], options: dict[str, Any]) -> dict[str, Any]:
@@ -136,8 +122,8 @@ def clean_lint_config(severities: dict[str, str], options: dict[str, Any]) -> di
             if key not in known:
                 allowed = ", ".join(sorted(known)) or "none"
                 problems.append(f"Unknown option “{key}” for {rule_id} (known options: {allowed}).")
-            elif not _same_type(known[key], value):
-                problems.append(f"Option “{key}” of {rule_id} must be {_type_name(known[key])}.")
+            elif not _same_kind(known[key], value):
+                problems.append(f"Option “{key}” of {rule_id} must be {KIND_PHRASES[json_kind(known[key])]}.")
             elif is_regex_option(key) and value and regex_problem(value):
                 problems.append(f"Option “{key}” of {rule_id}: {regex_problem(value)}.")
         if problems:

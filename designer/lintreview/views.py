@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from designer.catalog import linting
 from designer.catalog import services as catalog
 from designer.catalog.access import team_view
-from designer.catalog.models import Channel, Flow, Message, Service, Team
-from designer.catalog.selectors import membership_for
+from designer.catalog.models import Team
+from designer.catalog.selectors import element_by_key, element_pks, membership_for
 from designer.core.lint.docs import rule_doc
 from designer.core.lint.engine import OFF
 from designer.core.lint.finding import SEVERITY_RANK, Finding
@@ -26,22 +26,10 @@ from .forms import LintConfigForm, WaiverForm
 from .models import Waiver
 
 GROUPS = ("severity", "rule", "element")
-COLLECTIONS = {"messages": Message, "services": Service, "channels": Channel, "flows": Flow}
 
 
 def _lint(team: Team) -> linting.TeamLint:
-    lint = linting.team_findings(team)
-    if lint is None:  # pragma: no cover - only without the core engine
-        raise Http404("Lint is not available.")
-    return lint
-
-
-def _element_pks(team: Team) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for coll, model in COLLECTIONS.items():
-        for name, pk in model.objects.filter(team=team).values_list("name", "pk"):
-            out[f"{coll}/{name}"] = pk
-    return out
+    return linting.team_findings(team)
 
 
 def _row(slug: str, f: Finding, pks: dict[str, int], lapsed: Any = None) -> dict[str, Any]:
@@ -79,7 +67,7 @@ def findings(request: HttpRequest) -> HttpResponse:
     coll = request.GET.get("coll", "")
     element = request.GET.get("element", "")
     q = request.GET.get("q", "").strip()[:200].lower()
-    pks = _element_pks(team)
+    pks = element_pks(team)
     rows = []
     for f in lint.findings:
         if (sev and f.severity != sev) or (rule and f.rule != rule) or (coll and f.collection != coll):
@@ -132,7 +120,7 @@ def waive(request: HttpRequest) -> HttpResponse:
             flash.success(request, f"Waived {finding.rule} on {finding.element or 'the model'}.")
             return redirect("lint_findings", slug=team.slug)
     status = 422 if request.method == "POST" else 200
-    row = _row(team.slug, finding, _element_pks(team), lint.lapsed.get(finding.fingerprint))
+    row = _row(team.slug, finding, element_pks(team), lint.lapsed.get(finding.fingerprint))
     return render(request, "lint/waive.html", {"form": form, "row": row}, status=status)
 
 
@@ -155,9 +143,9 @@ def apply_fix(request: HttpRequest) -> HttpResponse:
     """One click for an unambiguous rename: only "rename" fixes are applied here."""
     team = request.team  # type: ignore[attr-defined]
     finding = _find(_lint(team), request.POST.get("fingerprint", ""))
-    if finding.fix is None or finding.fix.action != "rename" or finding.collection not in COLLECTIONS:
+    obj = element_by_key(team, finding.key) if finding.fix is not None and finding.fix.action == "rename" else None
+    if obj is None:
         raise Http404("That finding has no one-click fix.")
-    obj = get_object_or_404(COLLECTIONS[finding.collection], team=team, name=finding.element)
     try:
         obj = catalog.element_update(team=team, user=request.user, obj=obj,
                                      data={"name": finding.fix.value}, lock_version=None)

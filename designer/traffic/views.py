@@ -15,13 +15,9 @@ from django.views.decorators.http import require_POST
 from designer.catalog import services as svc
 from designer.catalog.access import team_view
 from designer.catalog.selectors import ROLE_RANK, membership_for, team_model
-from designer.core.infer import infer_schema
 
-from . import simulation
-from .models import KeptFinding, TrafficSample
-
-# Kept findings listed on the page (the newest groups); the rest are in the database.
-FINDINGS_SHOWN = 100
+from . import services, simulation
+from .selectors import kept_findings, recent_samples
 
 
 def _page_context(request: HttpRequest) -> dict[str, Any]:
@@ -46,8 +42,8 @@ def _page_context(request: HttpRequest) -> dict[str, Any]:
         "schemas": schemas,
         "edges": edges,
         "flows": [f.name for f in model.flows],
-        "findings": KeptFinding.objects.filter(team=team)[:FINDINGS_SHOWN],
-        "samples": list(TrafficSample.objects.filter(team=team).values("message_type", "at", "event")[:50]),
+        "findings": kept_findings(team),
+        "samples": recent_samples(team),
         "ws_path": f"/ws/teams/{team.slug}/traffic/",
     }
 
@@ -62,7 +58,7 @@ def live(request: HttpRequest) -> HttpResponse:
 @team_view("viewer")
 def findings(request: HttpRequest) -> HttpResponse:
     """The kept findings (an htmx partial of the live page)."""
-    ctx = {"findings": KeptFinding.objects.filter(team=request.team)[:FINDINGS_SHOWN]}  # type: ignore[attr-defined]
+    ctx = {"findings": kept_findings(request.team)}  # type: ignore[attr-defined]
     return render(request, "traffic/live.html#kept-findings", ctx)
 
 
@@ -108,25 +104,11 @@ def adopt(request: HttpRequest) -> HttpResponse:
     """Add an undeclared type to the model as a message, with the schema inferred from traffic."""
     team = request.team  # type: ignore[attr-defined]
     wire_type = (request.POST.get("type") or "").strip()
-    kept = KeptFinding.objects.filter(team=team, kind="undeclared-type", message_type=wire_type).first()
-    schema = kept.inferred_schema if kept else None
-    if schema is None:
-        whole = team.envelope_profile == "brief"  # brief-profile schemas describe the whole envelope
-        payloads = [s.event if whole or not isinstance(s.event, dict) else s.event.get("data")
-                    for s in TrafficSample.objects.filter(team=team, message_type=wire_type)]
-        schema = infer_schema(payloads) if payloads else None
-    if not wire_type or schema is None:
-        flash.error(request, f"No traffic of type {wire_type!r} is kept; nothing to add.")
-        return HttpResponseRedirect(reverse("traffic_live", args=[team.slug]))
     name = (request.POST.get("name") or "").strip() or message_name_for(wire_type)
     try:
-        svc.element_create(team=team, user=request.user, kind="message", data={
-            "name": name, "kind": "event", "wire_type": wire_type, "schema": schema,
-            "description": "Added from live traffic (schema inferred from the payloads seen).",
-        })
+        services.undeclared_type_adopt(team=team, user=request.user, wire_type=wire_type, name=name)
     except svc.ServiceError as exc:
         flash.error(request, f"Could not add {name}: {exc}")
         return HttpResponseRedirect(reverse("traffic_live", args=[team.slug]))
-    KeptFinding.objects.filter(team=team, kind="undeclared-type", message_type=wire_type).delete()
     flash.success(request, f"Added message {name} for type {wire_type}; declare its producer next.")
     return HttpResponseRedirect(reverse("traffic_live", args=[team.slug]))

@@ -37,7 +37,7 @@ def owner(demo: Any) -> Client:
 
 def _first(demo: Any, rule: str | None = None) -> Any:
     lint = linting.team_findings(demo)
-    assert lint is not None and lint.findings, "the demo team has deliberate mistakes"
+    assert lint.findings, "the demo team has deliberate mistakes"
     for f in lint.findings:
         if (rule is None or f.rule == rule) and f.kind != "model":
             return f
@@ -69,7 +69,6 @@ def test_it_links_each_finding_to_its_element_and_its_edit_form(demo: Any, owner
 def test_it_filters_findings_by_severity_and_rule(demo: Any, owner: Client) -> None:
     f = _first(demo)
     lint = linting.team_findings(demo)
-    assert lint is not None
     html = owner.get(f"/t/{demo.slug}/findings/?rule={f.rule}").content.decode()
     others = [g for g in lint.findings if g.rule != f.rule]
     assert f.fingerprint in html
@@ -87,14 +86,12 @@ def test_it_refuses_a_waiver_without_a_reason(demo: Any, owner: Client) -> None:
 def test_it_waives_a_finding_with_a_reason_and_lists_it_as_waived(demo: Any, owner: Client) -> None:
     f = _first(demo)
     before = linting.team_findings(demo)
-    assert before is not None
     resp = owner.post(f"/t/{demo.slug}/findings/waive/", {"fingerprint": f.fingerprint, "reason": "Legacy name kept for partners"})
     assert resp.status_code == 302
     w = Waiver.objects.get(team=demo, fingerprint=f.fingerprint)
     assert w.created_by.username == "demo" and w.reason == "Legacy name kept for partners"
     assert Change.objects.filter(team=demo, action="waive", element_kind="waiver").exists()
     after = linting.team_findings(demo)
-    assert after is not None
     assert f.fingerprint not in {g.fingerprint for g in after.findings}
     assert after.total == before.total - 1 and after.waived_count == 1
     html = owner.get(f"/t/{demo.slug}/findings/").content.decode()
@@ -115,7 +112,6 @@ def test_it_revokes_a_waiver_and_the_finding_comes_back(demo: Any, owner: Client
     w.refresh_from_db()
     assert w.revoked_at is not None and w.revoked_by == user
     lint = linting.team_findings(demo)
-    assert lint is not None
     assert f.fingerprint in {g.fingerprint for g in lint.findings}
     assert lint.waived == []
 
@@ -125,7 +121,6 @@ def _waive(demo: Any, rule: str, key: str) -> Any:
 
     user = get_user_model().objects.get(username="demo")
     lint = linting.team_findings(demo)
-    assert lint is not None
     f = next(g for g in lint.findings if g.rule == rule and g.key == key)
     svc.waiver_create(team=demo, user=user, finding=f, reason="accepted")
     return user, f
@@ -133,7 +128,6 @@ def _waive(demo: Any, rule: str, key: str) -> Any:
 
 def _state(demo: Any, f: Any) -> str:
     lint = linting.team_findings(demo)
-    assert lint is not None
     if f.fingerprint in lint.lapsed:
         return "lapsed"
     if f.fingerprint in {g.fingerprint for g in lint.findings}:
@@ -206,7 +200,6 @@ def test_outsiders_get_a_404_for_the_findings_page(demo: Any, make_user: Any) ->
 
 def test_the_one_click_rename_applies_an_unambiguous_fix(demo: Any, owner: Client) -> None:
     lint = linting.team_findings(demo)
-    assert lint is not None
     f = next(g for g in lint.findings if g.rule == "event-name-past-tense" and g.element == "ShipmentCreate")
     assert f.fix is not None and f.fix.value == "ShipmentCreated"
     html = owner.get(f"/t/{demo.slug}/findings/").content.decode()
@@ -260,7 +253,7 @@ def test_owners_set_a_rule_severity_and_options_and_the_rule_page_shows_it(demo:
     html = owner.get(f"/t/{demo.slug}/rules/{rule_id}/").content.decode()
     assert "off" in html[html.index('id="team-severity"'):][:200]
     lint = linting.team_findings(demo)
-    assert lint is not None and all(f.rule != rule_id for f in lint.all_findings)
+    assert all(f.rule != rule_id for f in lint.all_findings)
     assert key
 
 
@@ -296,7 +289,7 @@ def test_the_team_settings_page_links_to_the_lint_settings(demo: Any, owner: Cli
 
 
 def test_the_element_page_links_to_its_findings(demo: Any, owner: Client) -> None:
-    f = next(g for g in linting.team_findings(demo).findings if g.collection == "messages")  # type: ignore[union-attr]
+    f = next(g for g in linting.team_findings(demo).findings if g.collection == "messages")
     obj = Message.objects.get(team=demo, name=f.element)
     html = owner.get(f"/t/{demo.slug}/messages/{obj.pk}/").content.decode()
     assert "Review findings" in html and "element=messages%2F" in html
@@ -306,7 +299,6 @@ def test_the_list_badge_partial_shows_the_worst_severity_and_count(demo: Any) ->
     from django.template.loader import render_to_string
 
     lint = linting.team_findings(demo)
-    assert lint is not None
     key = "messages/PaymentFailed"
     worst, n = lint.badges[key]
     html = render_to_string("lint/_badge.html", {"badges": lint.badges, "key": key, "team": demo})

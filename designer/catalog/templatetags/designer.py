@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape, format_html
 
 register = template.Library()
 
@@ -20,3 +21,18 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.simple_tag
+def element_cell(obj: Any, column: Any) -> str:
+    """One cell of an element list: the value a ``kinds.base.Column`` names, shown its way."""
+    value = getattr(obj, column.attr, "")
+    if column.display == "kind":
+        return format_html('<span class="kind kind-{}">{}</span>', value, value)
+    if column.display == "code":
+        return format_html("<code>{}</code>", value)
+    if column.display == "yesno":
+        return "yes" if value else "no"
+    if column.display == "ref":
+        return conditional_escape(value.name if value is not None else "—")
+    return conditional_escape("" if value is None else value)

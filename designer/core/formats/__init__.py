@@ -9,7 +9,6 @@ reasons (including invalid JSON Schemas, see ``schemacheck``).
 """
 from __future__ import annotations
 
-import importlib
 import io
 import posixpath
 import zipfile
@@ -49,16 +48,6 @@ def detect(text: str | bytes) -> Kind:
     return _kind_of_data(data)
 
 
-def _asyncapi_module() -> Any:
-    try:
-        # Lazy: the AsyncAPI reader is a separate, heavier module.
-        return importlib.import_module(f"{__name__}.asyncapi")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.asyncapi":
-            raise  # a missing dependency of the reader is a real bug, not "unavailable"
-        raise FormatError("AsyncAPI import is not available") from exc
-
-
 def load_any(text: str | bytes, source: str = "<string>") -> Model:
     """Read a native or AsyncAPI document (detected from its content) into a Model.
 
@@ -72,12 +61,13 @@ def load_any(text: str | bytes, source: str = "<string>") -> Model:
         exc.source = source
         raise
     if _kind_of_data(data) == "asyncapi":
+        from . import asyncapi  # here, not at the top: the native-only CLI paths start faster
+
         try:
-            model: Model = _asyncapi_module().load_data(data, positions, source)
+            return asyncapi.load_data(data, positions, source)
         except FormatError as exc:
             exc.source = source
             raise
-        return model
     from . import native
 
     return native.from_data(data, positions, source)
@@ -140,7 +130,9 @@ def load_files(files: Mapping[str, bytes | str], main: str | None = None) -> Mod
         return native.from_data(data, positions, chosen)  # a design file is always one file
     lazy = _LazyOthers(parsed, set(raw) - {chosen})
     try:
-        model: Model = _asyncapi_module().load_data(data, positions, chosen, files=lazy)
+        from . import asyncapi
+
+        model: Model = asyncapi.load_data(data, positions, chosen, files=lazy)
     except FormatError as exc:
         if exc.source == "<string>":
             exc.source = chosen

@@ -89,12 +89,22 @@ def _extend(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     conditional = st.builds(lambda c, t, e: {"if": c, "then": t, "else": e}, children, children, children)
     deps = st.builds(lambda k, need: {"dependentRequired": {k: sorted(need)}}, st.sampled_from(NAMES),
                      st.sets(st.sampled_from(NAMES), min_size=1, max_size=2))
+    names = st.builds(lambda p, n: {"properties": p, "propertyNames": {"maxLength": n}}, props, st.integers(1, 2))
+    dependent = st.builds(lambda k, sub: {"dependentSchemas": {k: sub}}, st.sampled_from(NAMES), children)
+    sized = st.builds(lambda p, lo, hi: {"properties": p, "minProperties": lo, "maxProperties": hi}, props,
+                      st.integers(0, 1), st.integers(1, 2))
     with_type = st.builds(lambda base, t: {**base, "type": t} if isinstance(base, dict) else base, combos,
                           st.sampled_from(["string", "number", ["string", "null"], "object"]))
-    return st.one_of(obj, unevaluated, arr, prefix, tup, contains, combos, negation, conditional, deps, with_type)
+    return st.one_of(obj, unevaluated, arr, prefix, tup, contains, combos, negation, conditional, deps, with_type,
+                     names, dependent, sized)
 
 
 schemas = st.recursive(leaf, _extend, max_leaves=6)
+# A $ref with a keyword beside it (applied from 2019-09 on, ignored by draft-07), at the root.
+referenced = st.builds(lambda target, extra, draft: {
+    **({"$schema": "http://json-schema.org/draft-07/schema#"} if draft else {}),
+    "definitions": {"X": target}, "properties": {"a": {"$ref": "#/definitions/X", **extra}}},
+    leaf, st.sampled_from([{}, {"minLength": 1}, {"type": "integer"}, {"maximum": 1}]), st.booleans())
 trees = st.builds(lambda v, extra: {"$defs": {"N": {"type": "object", "properties": {
     "v": v, "c": {"type": "array", "items": {"$ref": "#/$defs/N"}}}, **extra}}, "$ref": "#/$defs/N"},
     leaf, st.sampled_from([{}, {"required": ["v"]}, {"additionalProperties": False}]))
@@ -111,7 +121,7 @@ def edited(draw: st.DrawFn, schema: Any) -> Any:
     choice = draw(st.integers(0, 3))
     if choice == 0 and key not in ("$schema", "$defs", "$ref"):
         del out[key]
-    elif isinstance(value, dict) and value and key in ("properties", "patternProperties", "$defs"):
+    elif isinstance(value, dict) and value and key in ("properties", "patternProperties", "$defs", "definitions"):
         name = draw(st.sampled_from(sorted(value)))
         out[key] = {**value, name: draw(edited(value[name]))}
     elif isinstance(value, list) and value and all(isinstance(v, (dict, bool)) for v in value):
@@ -127,8 +137,8 @@ def edited(draw: st.DrawFn, schema: Any) -> Any:
 
 @st.composite
 def pairs(draw: st.DrawFn) -> tuple[Any, Any]:
-    old = draw(st.one_of(schemas, trees))
-    new = draw(st.one_of(edited(old), schemas, trees))
+    old = draw(st.one_of(schemas, trees, referenced))
+    new = draw(st.one_of(edited(old), schemas, trees, referenced))
     return old, new
 
 

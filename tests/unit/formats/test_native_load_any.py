@@ -1,15 +1,13 @@
 """load_any/detect: one parse, then the native reader or the AsyncAPI one."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-import types
+from pathlib import Path
 
 import pytest
 
-from designer.core import formats
-from designer.core.formats import FormatError, detect, load_any
-from designer.core.model import Model
+from designer.core.formats import FormatError, asyncapi, detect, load_any
+
+FIXTURES = Path(__file__).resolve().parents[1] / "asyncapi" / "fixtures"
 
 
 def test_it_detects_native_and_asyncapi_documents() -> None:
@@ -36,31 +34,9 @@ def test_it_reports_a_parse_error_with_its_source() -> None:
     assert info.value.line is not None and info.value.reason.startswith("malformed YAML")
 
 
-def test_it_hands_an_asyncapi_document_to_the_asyncapi_reader(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[object] = []
-
-    def load_data(data: object, positions: object, source: str) -> Model:
-        seen.append((data, source))
-        return Model(name="from asyncapi")
-
-    fake = types.ModuleType("designer.core.formats.asyncapi")
-    fake.load_data = load_data  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "designer.core.formats.asyncapi", fake)
-    model = load_any("asyncapi: 3.0.0\ninfo: {title: Shop}\n", "api.yaml")
-    assert model.name == "from asyncapi"
-    assert seen == [({"asyncapi": "3.0.0", "info": {"title": "Shop"}}, "api.yaml")]
-
-
-def test_it_says_asyncapi_is_unavailable_when_the_reader_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_import = formats.importlib.import_module
-
-    def missing(name: str, package: str | None = None) -> types.ModuleType:
-        if name == "designer.core.formats.asyncapi":
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        return real_import(name, package)
-
-    monkeypatch.setattr(formats.importlib, "import_module", missing)
-    with pytest.raises(FormatError) as info:
-        load_any("asyncapi: 3.0.0\n", "api.yaml")
-    assert info.value.reason == "AsyncAPI import is not available"
-    assert importlib.util.find_spec("designer.core.formats") is not None
+def test_it_hands_an_asyncapi_document_to_the_asyncapi_reader() -> None:
+    text = (FIXTURES / "user_signup_v26.yaml").read_text()
+    model = load_any(text, "user_signup_v26.yaml")
+    assert detect(text) == "asyncapi"
+    assert model.messages and all(m.name for m in model.messages)
+    assert model == asyncapi.load(text, "user_signup_v26.yaml")

@@ -26,10 +26,8 @@ class Command(BaseCommand):
             raise CommandError(f"no team with slug {opts['team']!r}")
         model = team_model(team)
         if opts["format"] == "asyncapi":
-            try:
-                from designer.core.formats import asyncapi
-            except ImportError:
-                raise CommandError("AsyncAPI export is not available in this build") from None
+            from designer.core.formats import asyncapi  # here: the native path starts faster without it
+
             if opts["service"] and opts["service"] not in model.services_by_name:
                 raise CommandError(f"no service named {opts['service']!r} in team {team.slug}")
             text = asyncapi.dump_yaml(model, service=opts["service"] or None)

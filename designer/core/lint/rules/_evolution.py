@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from designer.core import compat
+from designer.core.jsonvalue import resolve_pointer
 from designer.core.model import JSON, Message, Model, Version
 
 
@@ -64,6 +65,6 @@ def _deref(root: JSON, node: JSON) -> JSON:
     seen = 0
     # Bounded: a $ref cycle must not hang the linter.
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 32:
-        node = compat.resolve_pointer(root, node["$ref"]) if node["$ref"].startswith("#") else None
+        node = resolve_pointer(root, node["$ref"]) if node["$ref"].startswith("#") else None
         seen += 1
     return node

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from designer.core.jsonvalue import KIND_PHRASES, json_kind
 from designer.core.lint.finding import Finding, Fix
 from designer.core.model import JSON, Model
 from designer.core.schema_walk import headers_schema, properties_of, resolve, types_of
@@ -56,7 +57,7 @@ def _check(kind: str, element: str, node: JSON, path: str, what: str) -> Iterato
     if types and types <= {"object", "null"} and "object" in types:
         return
     if not isinstance(node, dict):
-        described = f"the boolean schema {node!r}" if isinstance(node, bool) else f"a {type(node).__name__}"
+        described = f"the boolean schema {node!r}" if isinstance(node, bool) else KIND_PHRASES.get(json_kind(node), "not JSON")
     elif types:
         described = f"typed {'/'.join(sorted(types))}"
     else:

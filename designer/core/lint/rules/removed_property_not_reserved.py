@@ -45,6 +45,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from designer.core import compat
+from designer.core.jsonvalue import resolve_pointer
 from designer.core.lint.finding import Finding, Fix
 from designer.core.lint.rules._evolution import node_at, pairs, version_path, with_schema
 from designer.core.model import JSON, Model
@@ -105,5 +106,5 @@ def _join(a: str, b: str) -> str:
 def _type_of(root: JSON, schema: JSON) -> Any:
     node = schema
     if isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
-        node = compat.resolve_pointer(root, node["$ref"])
+        node = resolve_pointer(root, node["$ref"])
     return node.get("type") if isinstance(node, dict) else None

@@ -3,7 +3,6 @@ from designer.core.schema_walk import (
     all_props,
     envelope_names,
     payload_root,
-    pointer,
     properties_of,
     resolve,
     tokens,
@@ -33,10 +32,10 @@ def test_it_resolves_local_refs_and_stops_on_cycles() -> None:
     assert names.count("me") >= 1 and len(names) < 50
 
 
-def test_it_reads_json_pointers_with_escapes() -> None:
-    doc = {"a/b": {"c~d": [1, 2]}}
-    assert pointer(doc, "/a~1b/c~0d/1") == 2
-    assert pointer(doc, "/missing") is None
+def test_it_follows_refs_through_escaped_pointers_and_list_indices() -> None:
+    doc = {"a/b": {"c~d": [{"type": "integer"}, {"type": "string"}]}}
+    assert resolve({"$ref": "#/a~1b/c~0d/1"}, doc) == {"type": "string"}
+    assert resolve({"$ref": "#/missing"}, doc) == {}
 
 
 def test_it_merges_all_of_properties() -> None:

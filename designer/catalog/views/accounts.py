@@ -1,0 +1,71 @@
+"""Signing up, the start page, the list of one's teams, accepting an invitation."""
+from __future__ import annotations
+
+from django.contrib import messages as flash
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from designer.catalog import services as svc
+from designer.catalog.forms import TeamForm
+from designer.catalog.selectors import invitation_for_secret, user_teams
+
+from .common import errors_to_form
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = UserCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        nxt = request.GET.get("next", "")
+        if nxt.startswith("/") and not nxt.startswith("//"):
+            return redirect(nxt)
+        return redirect("teams")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    teams = user_teams(request.user)
+    last = request.session.get("last_team")
+    for m in teams:
+        if m.team.slug == last:
+            return redirect("team_home", slug=m.team.slug)
+    if len(teams) >= 1:
+        return redirect("team_home", slug=teams[0].team.slug)
+    return redirect("teams")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def teams(request: HttpRequest) -> HttpResponse:
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = svc.team_create(user=request.user, **form.cleaned_data)
+        except svc.ValidationFailed as exc:
+            errors_to_form(form, exc)
+        else:
+            return redirect("team_home", slug=team.slug)
+    return render(request, "teams.html", {"form": form, "teams": user_teams(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
+    inv = invitation_for_secret(secret)
+    if request.method == "POST" and inv is not None:
+        try:
+            team = svc.invitation_accept(secret=secret, user=request.user)
+        except svc.ValidationFailed as exc:
+            flash.error(request, str(exc))
+        else:
+            return redirect("team_home", slug=team.slug)
+    return render(request, "invitation.html", {"invitation": inv}, status=200 if inv else 404)

@@ -1,0 +1,43 @@
+"""A team's home page and its settings."""
+from __future__ import annotations
+
+from django.contrib import messages as flash
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from designer.catalog import services as svc
+from designer.catalog.access import team_view
+from designer.catalog.forms import TeamSettingsForm
+from designer.catalog.selectors import recent_changes, team_counts
+
+from .common import errors_to_form, team_lint
+
+
+@team_view()
+def team_home(request: HttpRequest) -> HttpResponse:
+    team = request.team  # type: ignore[attr-defined]
+    ctx = {"counts": team_counts(team), "changes": recent_changes(team, 15), "lint": team_lint(request)}
+    tpl = "team_home.html#recent" if request.htmx else "team_home.html"  # type: ignore[attr-defined]
+    return render(request, tpl, ctx)
+
+
+@team_view(min_role="owner")
+@require_http_methods(["GET", "POST"])
+def team_settings(request: HttpRequest) -> HttpResponse:
+    team = request.team  # type: ignore[attr-defined]
+    form = TeamSettingsForm(request.POST or None, initial={
+        "name": team.name, "description": team.description, "envelope_profile": team.envelope_profile,
+        "envelope_schema": team.envelope_schema, "lock_version": team.lock_version,
+    })
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        lock = d.pop("lock_version", None)
+        try:
+            svc.team_settings_update(team=team, actor=request.user, lock_version=lock, **d)
+        except svc.ValidationFailed as exc:
+            errors_to_form(form, exc)
+        else:
+            flash.success(request, "Settings saved.")
+            return redirect("team_settings", slug=team.slug)
+    return render(request, "settings.html", {"form": form})
