@@ -133,6 +133,27 @@ class TokenForm(forms.Form):
     name = forms.CharField(max_length=80, required=False, help_text="What uses it, e.g. 'staging producer'.")
 
 
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe for ``<input multiple>``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", _MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)]
+
+
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Design file (YAML or JSON)")
+    file = _MultipleFileField(
+        label="Design file, AsyncAPI document, or several files / a zip",
+        help_text="A document whose <code>$ref</code>s name other files: select them together, or upload "
+                  "a zip. Only the files you upload are read.")
     mode = forms.ChoiceField(choices=[("merge", "merge — create or update by name, delete nothing"), ("replace", "replace — the team's model becomes the file")], initial="merge")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from designer.core.formats import load_any
-from designer.core.formats.errors import FormatError
+from designer.core.formats import files_from_zip, load_any, load_files
+from designer.core.formats.errors import ExternalReferenceError, FormatError
 from designer.core.model import Model
 
 
@@ -26,7 +26,21 @@ def read_model(path: Path) -> Model:
     except OSError as exc:
         raise ModelFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
     try:
-        return load_any(data, str(path))
+        return _load(path, data)
     except FormatError as exc:
         where = f"{path}:{exc.line}:{exc.column or 1}" if exc.line else str(path)
         raise ModelFileError(f"{where}: error: {exc.reason}") from None
+
+
+def _load(path: Path, data: bytes) -> Model:
+    """One document, a zip of a document and its files, or a document whose ``$ref``s name
+    files next to it (read from the disk, see ``localfiles``)."""
+    if data.startswith(b"PK\x03\x04"):
+        return load_files(files_from_zip(data))
+    try:
+        return load_any(data, str(path))
+    except ExternalReferenceError:
+        from .localfiles import files_for
+
+        files, main = files_for(path, data)
+        return load_files(files, main=main)

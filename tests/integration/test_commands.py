@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -52,18 +53,37 @@ def test_it_refuses_a_broken_file_with_line_and_column_and_changes_nothing(tmp_p
     path.write_text("version: 1\nmessages:\n  - name: A\n    kind: [event\n")
     with pytest.raises(CommandError) as err:
         run("import_model", str(path), "--team", demo_team.slug)
-    assert "line" in str(err.value) and "column" in str(err.value)
+    assert str(err.value).startswith(f"{path}:5:1: error: malformed YAML")  # file:line:column, as lint says
     assert run("export_model", "--team", demo_team.slug) == before
 
 
-def test_it_rolls_back_a_whole_import_when_one_example_is_invalid(tmp_path: Path, demo_team: Any) -> None:
+def test_it_refuses_an_invalid_schema_with_its_json_path_as_lint_does(tmp_path: Path, demo_team: Any) -> None:
     before = run("export_model", "--team", demo_team.slug)
     path = tmp_path / "bad.yaml"
+    path.write_text(MINIMAL.replace("orderId: {type: string}", "orderId: {type: int}"))
+    with pytest.raises(CommandError) as err:
+        run("import_model", str(path), "--team", demo_team.slug)
+    assert 'schema.properties.orderId.type: "int" is not a JSON Schema type' in str(err.value)
+    assert run("export_model", "--team", demo_team.slug) == before
+    lint_err = io.StringIO()
+    with pytest.raises(SystemExit) as code:
+        call_command("lint", str(path), stdout=io.StringIO(), stderr=lint_err)
+    assert code.value.code == 2
+    assert lint_err.getvalue().strip() == str(err.value)  # one loader: the same words
+
+
+def test_it_imports_an_example_that_does_not_match_and_lint_reports_it(tmp_path: Path) -> None:
+    path = tmp_path / "example.yaml"
     path.write_text(MINIMAL.replace("schema: {type: object, properties: {orderId: {type: string}}}",
                                     "schema: {type: object, properties: {orderId: {type: string}}}\n    example: {orderId: 5}"))
-    with pytest.raises(CommandError):
-        run("import_model", str(path), "--team", demo_team.slug)
-    assert run("export_model", "--team", demo_team.slug) == before
+    run("import_model", str(path), "--team", "examples")
+    version = Message.objects.get(team__slug="examples", name="OrderPlaced").versions.get()
+    assert version.example == {"orderId": 5}
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as code:
+        call_command("lint", str(path), "--format", "json", stdout=out, stderr=io.StringIO())
+    assert code.value.code == 1
+    assert "schema-examples-valid" in {f["rule"] for f in json.loads(out.getvalue())}
 
 
 def test_it_round_trips_export_import_export_identically(tmp_path: Path, demo_team: Any) -> None:

@@ -11,13 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from designer.catalog import kinds
+from designer.catalog import kinds, uploads
 from designer.catalog import services as svc
 from designer.catalog.access import team_view
 from designer.catalog.forms import ImportForm
 from designer.catalog.selectors import team_model
 from designer.core.changeset import diff_models
-from designer.core.formats import FormatError, asyncapi, load_any, native
+from designer.core.formats import FormatError, asyncapi, native
 
 PENDING_SECONDS = 1800  # how long an uploaded file waits for "Apply" after its preview
 
@@ -49,53 +49,60 @@ def _pending_key(request: HttpRequest, pending: str) -> str:
 @team_view(min_role="editor", write_methods=())
 @require_http_methods(["GET", "POST"])
 def import_model(request: HttpRequest) -> HttpResponse:
-    """Upload -> preview of what changes -> apply. The uploaded text waits in the cache between
-    the two steps (keyed by team, user and a random id) so the file is not sent twice."""
+    """Upload (one document, several files or a zip) -> [choose the document] -> preview of what
+    changes -> apply. The upload waits in the cache between the steps (keyed by team, user and a
+    random id) so the files are not sent twice."""
     team = request.team  # type: ignore[attr-defined]
     form = ImportForm(request.POST or None, request.FILES or None)
     error = None
     preview = None
+    choose = None
     pending = request.POST.get("pending", "")
     mode = request.POST.get("mode", "merge") if request.POST.get("mode") in ("merge", "replace") else "merge"
+    upload = None
     if request.method == "POST" and pending:
-        stored = cache.get(_pending_key(request, pending))
-        if stored is None:
+        upload = uploads.upload_from_state(cache.get(_pending_key(request, pending)))
+        if upload is None:
             error = "The preview expired; upload the file again."
-        else:
-            name, text = stored
-            try:
-                model = load_any(text, name)
-                rep = svc.model_import(team=team, user=request.user, model=model, mode=mode)
-            except FormatError as exc:
-                error = f"{name}: {exc}"
-            except svc.ValidationFailed as exc:
-                error = str(exc)
-            else:
-                cache.delete(_pending_key(request, pending))
-                flash.success(request, f"Imported {name}: {rep.summary()}.")
-                return redirect("team_home", slug=team.slug)
+        elif request.POST.get("main"):
+            upload.main = request.POST["main"] if request.POST["main"] in upload.files else ""
         form = ImportForm(initial={"mode": mode})
     elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > settings.DESIGNER_MAX_MODEL_BYTES:
-            error = f"The file is {upload.size:,} bytes; the limit is {settings.DESIGNER_MAX_MODEL_BYTES:,}."
+        try:
+            upload = uploads.upload_read(uploaded=form.cleaned_data["file"],
+                                         max_bytes=settings.DESIGNER_MAX_MODEL_BYTES)
+        except FormatError as exc:
+            error = str(exc)
+        pending = secrets.token_urlsafe(12)
+    if upload is not None:
+        try:
+            model = uploads.upload_load(upload=upload)
+            applying = bool(request.POST.get("pending")) and not request.POST.get("main")
+            if not applying:
+                preview = import_preview(team, model, mode)
+        except uploads.ChooseDocument as exc:
+            choose = {"pending": pending, "candidates": exc.candidates, "mode": mode}
+            cache.set(_pending_key(request, pending), uploads.upload_state(upload), PENDING_SECONDS)
+        except FormatError as exc:
+            error = uploads.upload_error_text(exc, upload)
+        except ValueError as exc:  # the file's relations name a message nobody declares
+            error = f"{upload.label}: {exc}"
         else:
-            try:
-                text = upload.read().decode("utf-8")
-                model = load_any(text, upload.name)
-                preview = import_preview(team, model, form.cleaned_data["mode"])
-            except UnicodeDecodeError:
-                error = "The file is not UTF-8 text."
-            except FormatError as exc:
-                error = f"{upload.name}: {exc}"
-            except ValueError as exc:  # the file's relations name a message nobody declares
-                error = f"{upload.name}: {exc}"
+            if applying:
+                try:
+                    rep = svc.model_import(team=team, user=request.user, model=model, mode=mode)
+                except svc.ValidationFailed as exc:
+                    error = str(exc)
+                else:
+                    cache.delete(_pending_key(request, pending))
+                    flash.success(request, f"Imported {upload.label}: {rep.summary()}.")
+                    return redirect("team_home", slug=team.slug)
             else:
-                pending = secrets.token_urlsafe(12)
-                cache.set(_pending_key(request, pending), (upload.name, text), PENDING_SECONDS)
+                assert preview is not None
+                cache.set(_pending_key(request, pending), uploads.upload_state(upload), PENDING_SECONDS)
                 preview["pending"] = pending
-                preview["name"] = upload.name
-    return render(request, "import.html", {"form": form, "error": error, "preview": preview},
+                preview["name"] = upload.label
+    return render(request, "import.html", {"form": form, "error": error, "preview": preview, "choose": choose},
                   status=422 if error else 200)
 
 

@@ -35,3 +35,11 @@ class FormatError(ValueError):
     def __reduce__(self) -> tuple[type[FormatError], tuple[str, int | None, int | None, str]]:
         """Pickle with all attributes (errors cross process boundaries in Celery tasks)."""
         return (FormatError, (self.reason, self.line, self.column, self.source))
+
+
+class ExternalReferenceError(FormatError):
+    """A document whose ``$ref``s name other files, read without them (``load_any``).
+
+    Callers that can gather the files (the CLI, from the disk next to the document) catch it
+    and read the document again with ``load_files``; everyone else shows the reason.
+    """

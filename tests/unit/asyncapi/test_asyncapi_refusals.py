@@ -31,24 +31,6 @@ def test_it_refuses_a_ref_to_another_file() -> None:
         asyncapi.load(doc)
 
 
-def test_it_refuses_a_recursive_schema_naming_the_cycle() -> None:
-    doc = HEAD + """channels:
-  c:
-    address: c
-    messages:
-      m: {name: TreeChanged, payload: {$ref: '#/components/schemas/Node'}}
-components:
-  schemas:
-    Node:
-      type: object
-      properties:
-        children: {type: array, items: {$ref: '#/components/schemas/Node'}}
-"""
-    with pytest.raises(FormatError) as err:
-        asyncapi.load(doc)
-    assert "recursive schema: #/components/schemas/Node -> #/components/schemas/Node" in err.value.reason
-
-
 def test_it_refuses_an_alias_bomb_quickly() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]"

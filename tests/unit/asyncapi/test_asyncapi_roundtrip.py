@@ -67,8 +67,8 @@ def test_it_exports_a_model_built_natively() -> None:
     assert set(doc["operations"]) == {"orders.send.OrderPlaced", "email.receive.OrderPlaced",
                                       "orders.send.SendEmail", "email.receive.SendEmail"}
     msg = doc["components"]["messages"]["OrderPlaced"]
-    assert msg["payload"]["properties"]["total"] == {"$ref": "#/components/schemas/OrderPlaced.Money"}
-    assert doc["components"]["schemas"]["OrderPlaced.Money"] == {"type": "number", "minimum": 0}
+    assert msg["payload"]["properties"]["total"] == {"$ref": "#/components/schemas/Money"}
+    assert doc["components"]["schemas"]["Money"] == {"type": "number", "minimum": 0}
     assert msg["bindings"]["kafka"]["key"]["x-property"] == "orderId"
     assert msg["x-version"] == "2.0.0" and msg["x-asyncapi-versions"][0]["version"] == "1.0.0"
     assert doc["channels"]["SendEmail"]["address"] == "SendEmail"  # no channel: one per message
@@ -102,3 +102,26 @@ def test_it_exports_the_demo_shop_per_service_and_per_flow() -> None:
         assert all(op["x-service"] == service.name for op in doc.get("operations", {}).values())
     for flow in shop.flows:
         assert asyncapi.dump(shop, flow=flow.name)["operations"]
+
+
+def test_it_quotes_every_string_a_yaml_1_2_reader_would_take_for_another_type() -> None:
+    tricky = ["08", "018", "1e3", "0o17", "0x1F", "+12", ".5", "1_000", "true", "True", "null", "~", ".inf",
+              "-.Inf", ".NaN", "1:30", "2025-01-01", "yes", "on", "3.14"]
+    model = Model(name="yaml", services=(Service("s"),),
+                  messages=tuple(Message(name, "event", versions=(Version(schema={
+                      "type": "object", "properties": {name or "empty": {"const": name}}}),)) for name in tricky),
+                  relations=tuple(Relation("s", name, "produces") for name in tricky))
+    text = asyncapi.dump_yaml(model)
+    for name in tricky:
+        assert f"name: '{name}'" in text, name
+    import re
+
+    # No plain scalar that a YAML 1.2 core-schema reader would type: every value line is checked.
+    core = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)"
+                      r"(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|null|Null|NULL|~"
+                      r"|true|True|TRUE|false|False|FALSE)$")
+    for line in text.splitlines():
+        key, sep, value = line.strip().lstrip("- ").partition(": ")
+        for part in (key.rstrip(":"), value) if sep else (key.rstrip(":"),):
+            assert not core.match(part) or part in ("1.0.0",), line
+    assert {m.name for m in asyncapi.load(text).messages} == set(tricky)

@@ -25,6 +25,7 @@ from designer.core.model import (
     Service,
     Version,
 )
+from designer.core.schema_compile import schema_problems
 
 # Names that break naive writers: markup, SQL, YAML specials, numbers, spaces, unicode.
 HOSTILE = [
@@ -55,10 +56,12 @@ json_values: st.SearchStrategy[Any] = st.recursive(
     ),
     max_leaves=8,
 )
+# Any mapping the readers accept as a schema: they refuse what the schema compiler calls unusable
+# (a keyword with a value of the wrong kind, such as {"else": null}).
 schemas = st.one_of(
     st.booleans(),
     st.dictionaries(st.one_of(free_text, st.sampled_from(HOSTILE)), json_values, max_size=4),
-)
+).filter(lambda s: not schema_problems(s))
 extensions = st.dictionaries(st.text(_chars, max_size=6).map(lambda s: "x-" + s), json_values, max_size=2)
 
 

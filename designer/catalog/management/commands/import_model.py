@@ -8,13 +8,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from designer.catalog import services as svc
+from designer.cli.modelfile import ModelFileError, read_model
 from designer.catalog.models import Team
-from designer.core.formats import FormatError, load_any
 
 
 class Command(BaseCommand):
     help = (
-        "Import PATH (a native design file or an AsyncAPI 2.6/3.x document) into team SLUG, "
+        "Import PATH (a native design file, an AsyncAPI 2.x/3.x document -- with the files its $refs "
+        "name next to it -- or a zip of them) into team SLUG, "
         "creating the team if it does not exist. --mode replace (default) makes the team's model "
         "exactly the file: elements not in the file are deleted. --mode merge creates or updates "
         "elements by name and deletes nothing. The import is all or nothing."
@@ -29,18 +30,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         path = Path(opts["path"])
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
-        if path.stat().st_size > settings.DESIGNER_MAX_MODEL_BYTES:
+        if path.is_file() and path.stat().st_size > settings.DESIGNER_MAX_MODEL_BYTES:
             raise CommandError(f"{path}: larger than {settings.DESIGNER_MAX_MODEL_BYTES:,} bytes")
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise CommandError(f"{path}: not UTF-8 text") from None
-        try:
-            model = load_any(text, str(path))
-        except FormatError as exc:
-            raise CommandError(f"{path}: {exc}") from None
+            # The same reader as `lint` (and the web import): the same documents, the same words.
+            model = read_model(path)
+        except ModelFileError as exc:
+            raise CommandError(str(exc)) from None
         team = Team.objects.filter(slug=opts["team"]).first()
         try:
             if team is None:

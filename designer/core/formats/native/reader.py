@@ -45,7 +45,7 @@ from designer.core.model import (
     Version,
 )
 
-from .. import yamlsafe
+from .. import schemacheck, yamlsafe
 from ..errors import FormatError
 from ..yamlsafe import Path, Positions
 from .keys import (
@@ -402,6 +402,10 @@ class _Reader:
         # JSON Schema 2020-12: a schema is an object or a boolean (true accepts all).
         if not isinstance(value, (dict, bool)):
             raise self.fail(f"the schema of {what} must be a mapping (a JSON Schema), got {_kind_of(value)}", path)
+        problem = schemacheck.schema_problem(value)
+        if problem is not None:  # the same check and words as the AsyncAPI reader (one loader)
+            where, line = problem
+            raise self.fail(f"the schema of {what} is not a usable JSON Schema: {line}", path + where)
 
     # ---- elements ----------------------------------------------------------------------------
     def element(

@@ -29,7 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from designer.core.lint.finding import Finding, Fix
+from designer.core.lint.finding import Finding
+from designer.core.lint.rules import _names
 from designer.core.model import Model
 from designer.core.naming import command_mood
 
@@ -41,7 +42,7 @@ CATEGORY = "naming"
 def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Flag commands that do not start with a base-form verb."""
     for message in model.messages:
-        if message.kind != "command":
+        if message.kind != "command" or not _names.judged(message):
             continue
         verdict = command_mood(message.name)
         if verdict.ok:
@@ -49,8 +50,8 @@ def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         fix = None
         text = f"Command {message.name!r}: {verdict.reason}."
         if verdict.suggestion:
-            text += f" Rename it to {verdict.suggestion!r}."
-            fix = Fix("rename", "name", verdict.suggestion, f"Rename to {verdict.suggestion}")
+            rename, fix = _names.message_rename(message, verdict.suggestion)
+            text += rename
         else:
             text += " Start with the action, e.g. <Verb><Entity> (PlaceOrder)."
         yield Finding(ID, DEFAULT_SEVERITY, message.kind, message.name, text, fix, "name")

@@ -28,7 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from designer.core.lint.finding import Finding, Fix
+from designer.core.lint.finding import Finding
+from designer.core.lint.rules import _names
 from designer.core.model import Model
 from designer.core.naming import event_tense
 
@@ -40,13 +41,12 @@ CATEGORY = "naming"
 def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Flag events whose names read as imperatives."""
     for message in model.messages:
-        if message.kind != "event":
+        if message.kind != "event" or not _names.judged(message):
             continue
         verdict = event_tense(message.name)
         if verdict.shape != "imperative":
             continue
-        text = (f"Event {message.name!r} reads as an order ({verdict.head} ...), not as a fact. "
-                f"Rename it to {verdict.suggestion!r}, or make it a command with one handler.")
-        fix = Fix("rename", "name", verdict.suggestion, f"Rename to {verdict.suggestion}") \
-            if verdict.suggestion else None
+        rename, fix = _names.message_rename(message, verdict.suggestion) if verdict.suggestion else ("", None)
+        text = (f"Event {message.name!r} reads as an order ({verdict.head} ...), not as a fact."
+                f"{rename} Or make it a command with one handler.")
         yield Finding(ID, DEFAULT_SEVERITY, message.kind, message.name, text, fix, "name")

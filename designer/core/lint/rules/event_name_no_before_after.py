@@ -26,7 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from designer.core.lint.finding import Finding, Fix
+from designer.core.lint.finding import Finding
+from designer.core.lint.rules import _names
 from designer.core.model import Model
 from designer.core.naming import parse_name
 
@@ -40,7 +41,7 @@ def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Flag events and commands named with a temporal prefix."""
     prefixes = {str(p).lower() for p in options.get("prefixes", OPTIONS["prefixes"])}
     for message in model.messages:
-        if message.kind == "query":
+        if message.kind == "query" or not _names.judged(message):
             continue
         parsed = parse_name(message.name, message.kind)
         if len(parsed.core) < 2 or parsed.core[0].lower not in prefixes:
@@ -48,9 +49,9 @@ def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         first, second = parsed.core[0], parsed.core[1]
         rest = message.name[second.start:]
         suggestion = rest[:1].upper() + rest[1:] if first.text[:1].isupper() else rest
+        rename, fix = _names.message_rename(message, suggestion)
         yield Finding(
             ID, DEFAULT_SEVERITY, message.kind, message.name,
             f"{message.name!r} starts with {first.text!r}: name the fact itself ({suggestion!r}) "
-            "rather than a hook around it.",
-            Fix("rename", "name", suggestion, f"Rename to {suggestion}"), "name",
+            f"rather than a hook around it.{rename if fix is None else ''}", fix, "name",
         )

@@ -31,7 +31,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from designer.core.lint.finding import Finding, Fix
+from designer.core.lint.finding import Finding
+from designer.core.lint.rules import _names
 from designer.core.model import Model
 from designer.core.naming import event_tense
 
@@ -43,7 +44,7 @@ CATEGORY = "naming"
 def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Flag events whose name has no past-form head verb."""
     for message in model.messages:
-        if message.kind != "event":
+        if message.kind != "event" or not _names.judged(message):
             continue
         verdict = event_tense(message.name)
         if verdict.ok or verdict.shape == "imperative":
@@ -51,8 +52,8 @@ def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         fix = None
         text = f"Event {message.name!r}: {verdict.reason}."
         if verdict.suggestion:
-            text += f" Rename it to {verdict.suggestion!r}."
-            fix = Fix("rename", "name", verdict.suggestion, f"Rename to {verdict.suggestion}")
+            rename, fix = _names.message_rename(message, verdict.suggestion)
+            text += rename
         else:
             text += " Name the fact in the past tense, e.g. <Entity><PastVerb> (OrderShipped)."
         yield Finding(ID, DEFAULT_SEVERITY, message.kind, message.name, text, fix, "name")

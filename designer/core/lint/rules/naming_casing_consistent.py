@@ -42,8 +42,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from designer.core.lint.finding import Finding, Fix
+from designer.core.lint.rules import _names
 from designer.core.model import Message, Model
 from designer.core.naming import CASING_STYLES, casing_styles, render, split_identifier
+from designer.core.provenance import channel_name_written_by_author
 
 ID = "naming-casing-consistent"
 DEFAULT_SEVERITY = "warning"
@@ -165,14 +167,19 @@ def dominant(names: Iterable[str]) -> str | None:
     return max(CASING_STYLES, key=lambda s: (counts[s], -CASING_STYLES.index(s)))
 
 
-def _flag(kind: str, name: str, style: str, element_kind: str, element: str, path: str) -> Finding:
+def _flag(kind: str, name: str, style: str, element_kind: str, element: str, path: str,
+          released: str = "") -> Finding:
     words = split_identifier(name)
     better = render(words, style) if words else None
     label = {"services": "Service name", "messages": "Message name", "channels": "Channel name",
              "properties": "Property", "enums": "Enum value"}[kind]
     text = f"{label} {name!r} is not in {style} like the other {kind}"
     fix = None
-    if better and better != name:
+    if better and better != name and released:
+        # On the wire in a released version: a rename breaks its consumers, so no fix is offered.
+        text += (f"; writing it {better!r} would rename what consumers of {released} read: a breaking "
+                 "change (keep it, or rename it in a new major version).")
+    elif better and better != name:
         text += f"; write it {better!r}."
         if kind in ("services", "messages", "channels"):
             fix = Fix("rename", "name", better, f"Rename to {better}")
@@ -199,14 +206,15 @@ def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         kind, name = key.split(_SEP, 1)
         schema_distinct[kind].add(name)
     for kind, elements in (("services", [(s.name, "service", s.name) for s in model.services]),
-                           ("messages", [(m.name, m.kind, m.name) for m in model.messages]),
-                           ("channels", [(c.name, "channel", c.name) for c in model.channels])):
+                           ("messages", [(m.name, m.kind, m.name) for m in _names.authored(model.messages)]),
+                           ("channels", [(c.name, "channel", c.name) for c in model.channels
+                                         if channel_name_written_by_author(c)])):
         style = _style_of(kind, {e[0] for e in elements}, fixed)
         if style is None:
             continue
         for name, element_kind, element in elements:
             if style not in casing_styles(name):
-                yield _flag(kind, name, style, element_kind, element, "name")
+                yield _flag(kind, name, style, element_kind, element, "name", _released_name(model, kind, name))
     bad: dict[str, str] = {}  # off-style schema name -> the style it should have
     for kind in ("properties", "enums"):
         style = _style_of(kind, schema_distinct[kind], fixed)
@@ -225,4 +233,15 @@ def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
             if style is None or (path, name) in seen:
                 continue
             seen.add((path, name))
-            yield _flag(kind, name, style, message.kind, message.name, path)
+            live = _names.schema_name_released(message, name)
+            yield _flag(kind, name, style, message.kind, message.name, path,
+                        f"{message.name} {live}" if live else "")
+
+
+def _released_name(model: Model, kind: str, name: str) -> str:
+    """For a message or channel name on the wire: the released version a rename would break."""
+    if kind == "channels":
+        return _names.channel_released(model, name)
+    message = model.messages_by_name[name]
+    live = _names.released_version(message)
+    return f"{name} {live}" if live and not message.type else ""

@@ -28,9 +28,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from designer.core.lint.finding import Finding, Fix
+from designer.core.lint.finding import Finding
+from designer.core.lint.rules import _names
 from designer.core.model import Model
 from designer.core.naming import query_verb
+from designer.core.provenance import message_role
 
 ID = "query-name-retrieval"
 DEFAULT_SEVERITY = "warning"
@@ -40,14 +42,16 @@ CATEGORY = "naming"
 def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Flag queries that do not start with a retrieval verb or question word."""
     for message in model.messages:
-        if message.kind != "query":
+        if message.kind != "query" or not _names.judged(message):
             continue
         verdict = query_verb(message.name)
-        if verdict.ok:
+        # The request of a request/reply API names what it asks for (CameraStatusRequest, ping,
+        # sum): it is judged as a question, so only a name that reads as a fact is wrong.
+        if verdict.ok or (message_role(message) == "request" and verdict.shape != "past"):
             continue
         fix = None
         text = f"Query {message.name!r}: {verdict.reason}."
         if verdict.suggestion:
-            text += f" Rename it to {verdict.suggestion!r}."
-            fix = Fix("rename", "name", verdict.suggestion, f"Rename to {verdict.suggestion}")
+            rename, fix = _names.message_rename(message, verdict.suggestion)
+            text += rename
         yield Finding(ID, DEFAULT_SEVERITY, message.kind, message.name, text, fix, "name")
