@@ -83,6 +83,7 @@ POSITION_DEPTH = 5
 # Shorter limits under top-level keys whose deeper positions no reader looks up on a good
 # document (AsyncAPI operations, components): fewer nodes walked in Python for JSON input.
 POSITION_DEPTHS: dict[str, int] = {"operations": 2, "components": 3, "info": 1, "servers": 2}
+_UNLIMITED = 1 << 30  # the depth of a complete pass: every path recorded
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -99,8 +100,13 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
 def _recorded_depth(path: Path, depth: int) -> int:
-    """How long the recorded paths under ``path``'s top-level key are (see POSITION_DEPTHS)."""
-    return POSITION_DEPTHS.get(str(path[0]), depth) if path else depth
+    """How long the recorded paths under ``path``'s top-level key are (see POSITION_DEPTHS).
+
+    A complete pass (``depth`` unlimited, ``_UNLIMITED``) records every path.
+    """
+    if not path or depth >= _UNLIMITED:
+        return depth
+    return POSITION_DEPTHS.get(str(path[0]), depth)
 
 
 @dataclass
@@ -340,7 +346,7 @@ def _build(
     loader = _Loader(text)
     get_event = loader.get_event
     keys_at, values_at = positions.keys, positions.values
-    limit = 1 << 30 if pos_depth is None else pos_depth
+    limit = _UNLIMITED if pos_depth is None else pos_depth
     memo: dict[str, Any] = {}  # plain scalar text -> its value (scalars repeat: "string" ...)
     stack: list[tuple[Any, ...]] = []
     anchors: dict[str, tuple[Any, int]] = {}
@@ -552,7 +558,7 @@ def _read_json(text: str, positions: Positions, max_depth: int) -> Any:
     deeper than ``max_depth``: the YAML reader then reads it and reports what is wrong.
     """
     keys_at, values_at = positions.keys, positions.values
-    limit = positions.depth if positions.depth is not None else 1 << 30
+    limit = positions.depth if positions.depth is not None else _UNLIMITED
     decode = _DECODER.raw_decode
     # Line and column of a character offset: offsets are asked for in increasing order, so a
     # cursor moves forward through the text counting newlines in C.

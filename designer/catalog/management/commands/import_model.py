@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from designer.catalog import services as svc
-from designer.cli.modelfile import ModelFileError, read_model
 from designer.catalog.models import Team
+from designer.cli.modelfile import ModelFileError, read_model
 
 
 class Command(BaseCommand):

@@ -242,6 +242,8 @@ def _released_name(model: Model, kind: str, name: str) -> str:
     """For a message or channel name on the wire: the released version a rename would break."""
     if kind == "channels":
         return _names.channel_released(model, name)
+    if kind == "services":
+        return ""  # a service's name is not on the wire: renaming it breaks no consumer
     message = model.messages_by_name[name]
     live = _names.released_version(message)
     return f"{name} {live}" if live and not message.type else ""
