@@ -10,7 +10,7 @@ Run (PATH is a folder holding the four files, or a git mirror of confluentinc/sc
 Prints the agreement overall and per category, every disagreement, and the *unsafe* verdicts
 (we say compatible, Confluent says not). Where we disagree because Confluent's expected verdict is
 wrong, ``PROOFS`` below holds a concrete instance; the bench validates it with a real validator
-(jsonschema-rs, through ``designer.core.traffic.compile_schema``) against their schemas and prints
+(jsonschema-rs, through ``designer.core.schema_compile.compile_schema``) against their schemas and prints
 whether it proves the point: valid under the original, rejected by the update, so the update
 cannot read all old data and the pair is not BACKWARD compatible. Exit status 1 when there is an
 unsafe verdict or an unproven disagreement.
@@ -31,7 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from designer.core import compat
-from designer.core.traffic import compile_schema
+from designer.core.schema_compile import compile_schema
 
 FILES = ("diff-schema-examples.json", "diff-schema-examples-2020-12.json",
          "diff-combined-schema-examples.json", "diff-combined-schema-examples-2020-12.json")

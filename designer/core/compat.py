@@ -46,17 +46,13 @@ from urllib.parse import unquote
 
 from designer.core.jsonvalue import json_kind, resolve_pointer
 from designer.core.model import COMPAT_MODES
-
-try:  # RE2 matches in linear time: a hostile pattern cannot stall the comparison.
-    import re2 as _re2
-except ImportError:  # pragma: no cover - the pinned requirement provides it
-    _re2 = None
+from designer.core.user_regex import UserRegexError, compile_user_regex
 
 JSON = Any
 
 __all__ = [
     "BACKWARD", "FORWARD", "Break", "CompatResult", "FieldChange", "check", "check_history", "diff",
-    "is_transitive", "normalize_mode", "parse_version", "required_bump", "resolve_pointer",
+    "is_transitive", "normalize_mode", "parse_version", "required_bump",
 ]
 
 BACKWARD = "BACKWARD"
@@ -473,30 +469,18 @@ def _refs_in(node: JSON) -> frozenset[str]:
 
 
 def _pattern_search(pattern: JSON, text: str) -> bool | None:
-    """Does the ECMA-262 ``pattern`` match somewhere in ``text``? None when it cannot be told."""
-    if _re2 is None or not isinstance(pattern, str) or len(text) > _MAX_NAME:
+    """Does the ECMA-262 ``pattern`` match somewhere in ``text``? None when it cannot be told.
+
+    Runs on RE2 (linear time: a hostile pattern cannot stall the comparison); what RE2 refuses
+    (look-arounds, back-references) is "cannot be told".
+    """
+    if not isinstance(pattern, str) or len(text) > _MAX_NAME:
         return None
-    compiled = _compile_pattern(pattern)
-    if compiled is None:
+    try:
+        compiled = compile_user_regex(pattern)
+    except UserRegexError:
         return None
     return compiled.search(text) is not None
-
-
-_PATTERNS: dict[str, Any] = {}
-
-
-def _compile_pattern(pattern: str) -> Any:
-    if pattern in _PATTERNS:
-        return _PATTERNS[pattern]
-    options = _re2.Options()
-    options.log_errors = False
-    try:
-        compiled = _re2.compile(pattern, options)
-    except Exception:  # look-arounds, back-references: RE2 refuses what it cannot run in linear time
-        compiled = None
-    if len(_PATTERNS) < 4096:
-        _PATTERNS[pattern] = compiled
-    return compiled
 
 
 def _capitalize_sentences(text: str) -> str:

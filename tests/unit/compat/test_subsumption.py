@@ -3,7 +3,7 @@
 Every case says whether the change is BACKWARD compatible (every value valid under the old schema
 validates under the new one) and FORWARD compatible (the other way round). Where a direction
 breaks, the case carries a *witness*: a value a real validator (jsonschema-rs, through
-``traffic.compile_schema``) accepts under one schema and rejects under the other, so the verdict
+``schema_compile.compile_schema``) accepts under one schema and rejects under the other, so the verdict
 is checked against validation, not against our own reading of the keywords.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from designer.core import compat
-from designer.core.traffic import compile_schema
+from designer.core.schema_compile import compile_schema
 
 S = {"type": "string"}
 I = {"type": "integer"}

@@ -1,7 +1,7 @@
 """Cross-check against a real validator: a "compatible" verdict must never be contradicted.
 
 Hypothesis draws pairs of schemas (often one an edit of the other) from a grammar covering the
-keywords the engine judges, and a validator (jsonschema-rs, through ``traffic.compile_schema``)
+keywords the engine judges, and a validator (jsonschema-rs, through ``schema_compile.compile_schema``)
 runs a fixed corpus of values through both. Whenever the engine says BACKWARD compatible, every
 value the old schema accepts must validate under the new one (consumers upgraded to the new
 schema read old data); FORWARD, the other way round. A counterexample is an unsafe verdict.
@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from designer.core import compat
-from designer.core.traffic import compile_schema
+from designer.core.schema_compile import compile_schema
 
 EXAMPLES = int(os.environ.get("COMPAT_FUZZ_EXAMPLES", "250"))
 NAMES = ("a", "b", "ab")
