@@ -42,8 +42,9 @@ class ElementForm(forms.Form):
         return data
 
 
-def _part_fields(spec: Spec, team: Any, names: tuple[str, ...]) -> dict[str, forms.Field]:
-    return {spec.column(n): spec.form_field(spec.core.attr(n), team) for n in names}
+def _part_fields(spec: Spec, team: Any, *, leave_out: tuple[str, ...] = ()) -> dict[str, forms.Field]:
+    """A form field for each attribute of a part (an attribute added to it gets one too)."""
+    return {spec.column(a): spec.form_field(a, team) for a in spec.core.attrs if a.name not in leave_out}
 
 
 class VersionForm(forms.Form):
@@ -53,7 +54,8 @@ class VersionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields.update(_part_fields(VERSION, None, ("version", "compat", "schema", "example")))
+        # The status moves with the Release and Deprecate buttons, not in this form.
+        self.fields.update(_part_fields(VERSION, None, leave_out=("status",)))
         self.fields["version"].required = False  # empty: keep the draft's number or take the next minor
         for name, rows in (("schema", 18), ("example", 10)):
             self.fields[name].widget.attrs.update({"rows": rows})
@@ -75,8 +77,7 @@ class RelationForm(forms.Form):
 
     def __init__(self, *args: Any, team: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields.update(_part_fields(RELATION, team, ("service", "role", "channel", "idempotent", "dedup_key",
-                                                         "version")))
+        self.fields.update(_part_fields(RELATION, team, leave_out=("message",)))  # the page's message
         self.fields["channel"].empty_label = "message's channel"
 
 
@@ -85,7 +86,7 @@ class StepForm(forms.Form):
 
     def __init__(self, *args: Any, team: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields.update(_part_fields(STEP, team, ("service", "action", "message", "note")))
+        self.fields.update(_part_fields(STEP, team))
 
 
 class TeamForm(forms.Form):

@@ -16,12 +16,17 @@ from .errors import Conflict, ValidationFailed
 
 def version_save(
     *, team: Team, user: Any, message: Message, schema: Any, example: Any, version: str = "",
-    compat: str = "", lock_version: int | None = None,
+    compat: str = "", lock_version: int | None = None, **attrs: Any,
 ) -> MessageVersion:
     """Change the newest draft, or add a new version when the newest is released/deprecated.
 
-    A released version is immutable: changing it makes a new (draft) version.
+    A released version is immutable: changing it makes a new (draft) version. ``attrs`` are the
+    version's other attributes by column, as ``kinds.message.VERSION`` declares them.
     """
+    others = {VERSION.column(a) for a in VERSION.core.attrs} - {"version", "status", "compat", "schema", "example"}
+    unknown = set(attrs) - others
+    if unknown:
+        raise ValidationFailed(f"Unknown version attribute(s): {', '.join(sorted(unknown))}.")
     check_team(team, message, "message")
     check_versions([{"schema": schema, "example": example}])
     if compat and compat not in core.COMPAT_MODES:
@@ -37,6 +42,8 @@ def version_save(
             if version:
                 latest.version = version
             latest.compat = compat
+            for column, value in attrs.items():
+                setattr(latest, column, value)
             latest.lock_version += 1
             try:
                 with transaction.atomic():
@@ -51,7 +58,7 @@ def version_save(
             if message.versions.filter(version=new_version).exists():
                 raise ValidationFailed({"version": [f"Version {new_version} already exists; choose a new number."]})
             v = MessageVersion.objects.create(message=message, position=position, version=new_version,
-                                              schema=schema, example=example, compat=compat)
+                                              schema=schema, example=example, compat=compat, **attrs)
             action = "create"
         change_record(team=team, user=user, action=action, kind="message", obj_id=message.pk, name=message.name,
                       before={"version": before} if before else None, after={"version": VERSION.row_state(v)},

@@ -28,11 +28,9 @@ def version_save(request: HttpRequest, pk: int) -> HttpResponse:
     msg = element_get(team, MESSAGES, pk)
     form = VersionForm(request.POST)
     if form.is_valid():
-        d = form.cleaned_data
+        d = dict(form.cleaned_data)
         try:
-            v = svc.version_save(team=team, user=request.user, message=msg, schema=d["schema"],
-                                 example=d["example"], version=d["version"], compat=d["compat"],
-                                 lock_version=d.get("lock_version"))
+            v = svc.version_save(team=team, user=request.user, message=msg, **d)
         except svc.ValidationFailed as exc:
             errors_to_form(form, exc)
         except svc.Conflict as exc:
