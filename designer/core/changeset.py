@@ -95,6 +95,20 @@ def element_state(model: Model, kind: Kind, el: Any) -> State:
     return state
 
 
+def complete_state(kind: Kind, state: Mapping[str, Any]) -> State:
+    """``state`` with every attribute and child collection it leaves out at its default (a
+    state written with it makes the element exactly that: nothing of what was there stays)."""
+    out: State = {a.name: a.default for a in kind.attrs}
+    if kind.extensions:
+        out["extensions"] = {}
+    if kind is MESSAGE:
+        out.update(versions=[], relations=[])
+    elif kind is FLOW:
+        out["steps"] = []
+    out.update(state)
+    return out
+
+
 def element_from_state(kind: Kind, state: Mapping[str, Any]) -> Any:
     """The core element a state describes (relations are the model's: see ``relations_of``)."""
     if kind is MESSAGE:
@@ -393,3 +407,36 @@ def element_diff(kind_key: str, before: Mapping[str, Any] | None, after: Mapping
             out.append(FieldChange("steps", "; ".join(old_s), "; ".join(new_s),
                                    removes=any(s not in new_s for s in old_s)))
     return out
+
+
+# ---------------------------------------------------------------------------------- checks
+def dangling(states: Mapping[tuple[str, str], State | None]) -> list[tuple[str, str, str, str]]:
+    """Names that point nowhere in a model given as element states (None: absent):
+    ``(kind, name, kind named, name named)`` for each attribute, relation or step that names an
+    element the states do not have, and each consumer pinned to a version its message lacks.
+
+    >>> dangling({("message", "M"): {"name": "M", "channel": "c", "versions": [], "relations": []}})
+    [('message', 'M', 'channel', 'c')]
+    """
+    present = {key for key, state in states.items() if state is not None}
+    out: list[tuple[str, str, str, str]] = []
+
+    def check(kind: Kind, owner: tuple[str, str], state: Mapping[str, Any]) -> None:
+        for attr in kind.refs:
+            value = state.get(attr.name)
+            if value and attr.ref != owner[0] and (attr.ref, value) not in present:
+                out.append((*owner, attr.ref, value))
+
+    for (key, name), state in states.items():
+        if state is None or key not in kinds.BY_KEY:
+            continue
+        kind = kinds.BY_KEY[key]
+        check(kind, (key, name), state)
+        for rel in state.get("relations") or () if kind is MESSAGE else ():
+            check(RELATION, (key, name), rel)
+            numbers = {v["version"] for v in state.get("versions") or ()}
+            if rel.get("version") and rel["version"] not in numbers:
+                out.append((key, name, "version", rel["version"]))
+        for step in state.get("steps") or () if kind is FLOW else ():
+            check(STEP, (key, name), step)
+    return sorted(set(out))

@@ -13,7 +13,7 @@ from designer.core import model as core
 from designer.core.changeset import MODES, ChangeSet, diff_models, model_states
 
 from .changes import change_record
-from .changesets import changeset_apply
+from .changesets import changeset_apply, changeset_record
 from .errors import ValidationFailed
 
 
@@ -65,24 +65,11 @@ def model_import(*, team: Team, user: Any, model: core.Model, mode: str = "repla
             _refuse_a_whole_other_model(live, changes)
         changeset_apply(team=team, changes=changes)
         report = ImportReport(**changes.counts())
-        before, after = changeset_record(changes, model_snapshot(team))
+        before, after, states = changeset_record(team, changes)
         change_record(team=team, user=user, action="import", kind="team", obj_id=team.pk, name=team.name,
-                      before=before, after=after, summary=f"Imported a model ({mode}): {report.summary()}")
+                      before=before, after=after, summary=f"Imported a model ({mode}): {report.summary()}",
+                      states=states)
     return report
-
-
-def changeset_record(changes: ChangeSet, now: core.Model) -> tuple[dict[str, Any], dict[str, Any]]:
-    """What the history keeps of an applied change set: each element it touched, before and
-    after (read back from the rows, so the record is what was written), and the settings."""
-    states = model_states(now)
-    before = {"elements": [{"kind": c.kind, "name": c.name, "state": c.before} for c in changes.elements],
-              "settings": {k: old for k, (old, _) in changes.settings.items()}}
-    after_elements = []
-    for c in changes.elements:
-        name = (c.after or {}).get("name", c.name)
-        after_elements.append({"kind": c.kind, "name": name, "state": states.get((c.kind, name))})
-    after = {"elements": after_elements, "settings": {k: new for k, (_, new) in changes.settings.items()}}
-    return before, after
 
 
 def _refuse_a_whole_other_model(live: core.Model, changes: ChangeSet) -> None:
