@@ -32,10 +32,10 @@ def test_it_records_each_element_before_and_after_an_import(demo_team: Any, tmp_
     out = run("import_model", str(path), "--team", demo_team.slug, "--mode", "merge")
     assert "created 1 services" in out
     change = Change.objects.filter(team=demo_team, action="import").latest("id")
-    assert change.before["elements"] == [{"kind": "service", "name": "audit-service", "state": None}]
-    [after] = change.after["elements"]
-    assert after["state"]["owner"] == "team-audit"
-    assert after["state"] == model_states(model_snapshot(demo_team))[("service", "audit-service")]
+    [state] = change.states.all()
+    assert (state.kind, state.name, state.before) == ("service", "audit-service", None)
+    assert state.after["owner"] == "team-audit"
+    assert state.after == model_states(model_snapshot(demo_team))[("service", "audit-service")]
 
 
 def test_it_writes_nothing_when_the_file_is_the_model_already(demo_team: Any, tmp_path: Path) -> None:

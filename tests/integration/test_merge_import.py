@@ -70,11 +70,8 @@ def test_it_keeps_everything_a_merge_file_does_not_carry(demo_team: Team, member
     assert (demo_team.name, demo_team.description) == (name, description)
 
     change = Change.objects.filter(team=demo_team, action="import").latest("id")
-    assert change.before != change.after
-    recorded = {(e["kind"], e["name"]): e["state"] for e in change.before["elements"]}
-    assert recorded[("message", "OrderPlaced")] == before
-    recorded_after = {(e["kind"], e["name"]): e["state"] for e in change.after["elements"]}
-    assert recorded_after[("message", "OrderPlaced")] == after
+    recorded = change.states.get(kind="message", name="OrderPlaced")
+    assert (recorded.before, recorded.after) == (before, after) and before != after
     detail = editor.get(reverse("change_detail", args=[demo_team.slug, change.pk])).content.decode()
     assert "No content change recorded" not in detail and "orderId" in detail
 

@@ -58,7 +58,9 @@ def test_it_undoes_a_delete_right_from_the_page_that_follows_it(demo_team: Team,
     assert resp.status_code == 302
     assert _states(demo_team) == before  # the service, its relations and flow steps are back
     restore = Change.objects.filter(team=demo_team).latest("id")
-    assert restore.action == "restore" and restore.before != restore.after
+    assert restore.action == "restore"
+    recorded = {(st.kind, st.name): (st.before, st.after) for st in restore.states.all()}
+    assert recorded[("service", "payment-service")] == (None, before[("service", "payment-service")])
 
 
 def test_it_restores_the_model_to_before_a_merge_import_with_a_preview(demo_team: Team, member_client: Any) -> None:

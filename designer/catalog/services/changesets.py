@@ -43,8 +43,14 @@ def changeset_apply(*, team: Team, changes: ChangeSet, expect_before: bool = Fal
                 row.delete()
                 refs.drop(kind.key, change.name)
             continue
-        # Complete: an attribute a state leaves out (extensions when there are none) is cleared.
-        element_write(team=team, kind=kind, row=row, state=complete_state(kind.core, change.after), refs=refs)
+        # Complete: an attribute a state leaves out (extensions when there are none) is cleared;
+        # of an existing element only what differs is written (unchanged versions and relations
+        # are not rewritten, which keeps a 1,000-element restore fast).
+        after = complete_state(kind.core, change.after)
+        if row is not None and change.before is not None:
+            before = complete_state(kind.core, change.before)
+            after = {k: v for k, v in after.items() if k == "name" or before.get(k) != v}
+        element_write(team=team, kind=kind, row=row, state=after, refs=refs)
     if changes.settings:
         team_settings_write(team=team, settings={k: after for k, (_, after) in changes.settings.items()})
 
@@ -80,10 +86,11 @@ def team_settings_state(team: Team) -> dict[str, Any]:
     }
 
 
-def changeset_record(team: Team, changes: ChangeSet) -> tuple[dict[str, Any], dict[str, Any], list[StateChange]]:
-    """What the history keeps of an applied change set (call after ``changeset_apply``): each
-    element it touched before and after — read back from the rows, so the record is what was
-    written — and the settings, as the change's before/after and as ``ElementState`` rows."""
+def changeset_record(team: Team, changes: ChangeSet) -> list[StateChange]:
+    """What the history keeps of an applied change set (call after ``changeset_apply``, pass to
+    ``change_record(states=...)``): each element it touched before and after — read back from
+    the rows, so the record is what was written — and the team settings. The ``Change`` row
+    itself keeps no copy (``ElementState`` rows are the record; the change page reads them)."""
     from designer.catalog.selectors.model import model_snapshot
 
     now = model_states(model_snapshot(team)) if changes.elements else {}
@@ -99,8 +106,4 @@ def changeset_record(team: Team, changes: ChangeSet) -> tuple[dict[str, Any], di
         new = team_settings_state(team)
         old = {**new, **{k: before for k, (before, _) in changes.settings.items()}}
         states.append(("settings", "team", old, new))
-    before = {"elements": [{"kind": k, "name": n, "state": b} for k, n, b, _ in states if k != "settings"],
-              "settings": {k: b for k, (b, _) in changes.settings.items()}}
-    after = {"elements": [{"kind": k, "name": n, "state": a} for k, n, _, a in states if k != "settings"],
-             "settings": {k: a for k, (_, a) in changes.settings.items()}}
-    return before, after, states
+    return states

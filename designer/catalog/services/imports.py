@@ -65,10 +65,8 @@ def model_import(*, team: Team, user: Any, model: core.Model, mode: str = "repla
             _refuse_a_whole_other_model(live, changes)
         changeset_apply(team=team, changes=changes)
         report = ImportReport(**changes.counts())
-        before, after, states = changeset_record(team, changes)
         change_record(team=team, user=user, action="import", kind="team", obj_id=team.pk, name=team.name,
-                      before=before, after=after, summary=f"Imported a model ({mode}): {report.summary()}",
-                      states=states)
+                      summary=f"Imported a model ({mode}): {report.summary()}", states=changeset_record(team, changes))
     return report
 
 

@@ -163,7 +163,6 @@ def restore_apply(*, team: Team, user: Any, change: Change, scope: str = "model"
         if not plan.changes:
             raise ValidationFailed("Nothing to restore: it is already that way.")
         changeset_apply(team=team, changes=plan.changes)
-        before, after, states = changeset_record(team, plan.changes)
         name = f"{element[0]} {element[1]}" if element else team.name
         return change_record(team=team, user=user, action="restore", kind="team", obj_id=team.pk, name=name,
-                             before=before, after=after, summary=plan.title, states=states)
+                             summary=plan.title, states=changeset_record(team, plan.changes))

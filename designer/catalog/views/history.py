@@ -15,7 +15,8 @@ from designer.catalog import services as svc
 from designer.catalog.access import parse_id, team_view
 from designer.catalog.selectors import change_get, changes_of_element, element_get, recent_changes
 from designer.catalog.views.design_files import changeset_preview
-from designer.core.changeset import FieldChange, element_diff
+from designer.catalog.models import Change
+from designer.core.changeset import SETTINGS, FieldChange, element_diff
 
 TEAM_HISTORY_SHOWN = 200  # the newest changes; older ones stay in the database
 
@@ -78,31 +79,30 @@ def change_detail(request: HttpRequest, cid: int) -> HttpResponse:
     change = change_get(request.team, cid)  # type: ignore[attr-defined]
     touched = list(change.states.exclude(kind="settings").values_list("kind", "name"))
     return render(request, "change.html", {"change": change, "diff": change_diff(change.before, change.after),
-                                           "elements": change_elements(change.before, change.after),
+                                           "elements": change_elements(change) if change.before is None and change.after is None else [],
                                            "touched": [{"kind": k, "name": n, "key": f"{kinds.by_key(k).coll}/{n}"}
                                                        for k, n in touched]})
 
 
-def change_elements(before: Any, after: Any) -> list[dict[str, Any]]:
-    """A change set's record (an import, a restore), element by element, field before → after."""
-    if not (isinstance(before, dict) and isinstance(after, dict) and "elements" in before):
-        return []
+def change_elements(change: Change) -> list[dict[str, Any]]:
+    """The elements a change touched (its recorded states), field by field, before → after;
+    empty for a change that records its own before/after (shown as a line diff)."""
     out = []
-    for old, new in zip(before["elements"], after.get("elements") or [], strict=False):
-        action = "create" if old["state"] is None else "delete" if new["state"] is None else "update"
-        out.append({"kind": old["kind"], "name": old["name"], "action": action,
-                    "fields": element_diff(old["kind"], old["state"], new["state"])})
-    for key, value in (before.get("settings") or {}).items():
-        out.append({"kind": "setting", "name": key, "action": "update", "fields": [
-            FieldChange(key, json.dumps(value, sort_keys=True), json.dumps((after.get("settings") or {}).get(key), sort_keys=True), False)]})
+    for st in change.states.all():
+        if st.kind == "settings":
+            fields = [FieldChange(k, json.dumps((st.before or {}).get(k), sort_keys=True),
+                                  json.dumps((st.after or {}).get(k), sort_keys=True), False)
+                      for k in SETTINGS if (st.before or {}).get(k) != (st.after or {}).get(k)]
+            out.append({"kind": "team", "name": "settings", "action": "update", "fields": fields})
+            continue
+        action = "create" if st.before is None else "delete" if st.after is None else "update"
+        out.append({"kind": st.kind, "name": st.name, "action": action,
+                    "fields": element_diff(st.kind, st.before, st.after) if action == "update" else []})
     return out
 
 
 def change_diff(before: Any, after: Any) -> list[dict[str, str]]:
     """A line diff of two JSON values (unified, for the history page)."""
-
-    if isinstance(before, dict) and "elements" in before:
-        return []  # shown element by element (change_elements)
 
     def text(v: Any) -> list[str]:
         if isinstance(v, dict) and set(v) == {"document"}:
