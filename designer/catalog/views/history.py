@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 from designer.catalog import kinds
 from designer.catalog import services as svc
 from designer.catalog.access import parse_id, team_view
+from designer.catalog.models import Change
 from designer.catalog.selectors import change_get, changes_of_element, element_get, recent_changes
 from designer.catalog.views.design_files import changeset_preview
-from designer.catalog.models import Change
 from designer.core.changeset import SETTINGS, FieldChange, element_diff
 
 TEAM_HISTORY_SHOWN = 200  # the newest changes; older ones stay in the database
