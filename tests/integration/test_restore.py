@@ -196,3 +196,45 @@ def test_it_refuses_to_restore_an_element_that_names_one_deleted_later(demo_team
     assert (f"message OrderPlaced would name service payment-service, which does not exist (deleted by change "
             f"#{deleted.pk}); restore service payment-service first") in page
     assert 'name="revision"' not in page  # no Restore button under a conflict
+
+
+def test_it_restores_team_settings_with_the_model(demo_team: Team, member_client: Any) -> None:
+    editor = member_client(demo_team, "editor")
+    point = Change.objects.filter(team=demo_team).latest("id")
+    svc.team_settings_update(team=demo_team, actor=None, envelope_profile="cloudevents")
+    assert Team.objects.get(pk=demo_team.pk).envelope_profile == "cloudevents"
+    url = reverse("change_restore", args=[demo_team.slug, point.pk]) + "?scope=model"
+    page = editor.get(url).content.decode()
+    assert "envelope" in page
+    assert editor.post(url, {"revision": _revision(page)}).status_code == 302
+    assert Team.objects.get(pk=demo_team.pk).envelope_profile == "brief"
+
+
+@pytest.mark.parametrize("query", ["?scope=everything", "?scope=element&element=nonsense",
+                                   "?scope=element&element=messages/NoSuchMessage", "?scope=element"])
+def test_it_answers_a_bad_restore_request_with_a_message(query: str, demo_team: Team, member_client: Any) -> None:
+    editor = member_client(demo_team, "editor")
+    point = Change.objects.filter(team=demo_team).latest("id")
+    revision = Team.objects.get(pk=demo_team.pk).revision
+    url = reverse("change_restore", args=[demo_team.slug, point.pk]) + query
+    for resp in (editor.get(url), editor.post(url, {"revision": str(revision)})):
+        assert resp.status_code == 422
+        assert "Nothing was changed." in resp.content.decode()
+    assert Team.objects.get(pk=demo_team.pk).revision == revision
+
+
+def test_a_restored_element_keeps_its_history_and_every_change_page_shows(demo_team: Team, member_client: Any) -> None:
+    editor = member_client(demo_team, "editor")
+    payment = Service.objects.get(team=demo_team, name="payment-service")
+    svc.element_update(team=demo_team, user=None, obj=payment, data={"owner": "team-billing"}, lock_version=None)
+    svc.element_delete(team=demo_team, user=None, obj=Service.objects.get(pk=payment.pk))
+    deleted = Change.objects.filter(team=demo_team).latest("id")
+    svc.restore_apply(team=demo_team, user=None, change=deleted, scope="undo")
+    back = Service.objects.get(team=demo_team, name="payment-service")
+    assert back.owner == "team-billing"
+    page = editor.get(reverse("element_history", args=[demo_team.slug, "services", back.pk])).content.decode()
+    assert "Deleted service payment-service" in page and "Changed owner of service payment-service" in page
+    for change in Change.objects.filter(team=demo_team):
+        resp = editor.get(reverse("change_detail", args=[demo_team.slug, change.pk]))
+        assert resp.status_code == 200
+        assert "No content change recorded" not in resp.content.decode() or change.action == "create"
