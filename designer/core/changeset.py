@@ -16,6 +16,7 @@ message, as in the design file), a flow's ``steps``. ``element_from_state`` read
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -440,3 +441,55 @@ def dangling(states: Mapping[tuple[str, str], State | None]) -> list[tuple[str, 
         for step in state.get("steps") or () if kind is FLOW else ():
             check(STEP, (key, name), step)
     return sorted(set(out))
+
+
+# ---------------------------------------------------------------------------------- proposals
+def model_with(model: Model, overrides: Mapping[tuple[str, str], State | None]) -> Model:
+    """``model`` with some elements replaced by states (None: removed); settings kept.
+
+    >>> from designer.core.model import Service
+    >>> m = model_with(Model(services=(Service("a"),)), {("service", "b"): {"name": "b"}})
+    >>> [s.name for s in m.services]
+    ['a', 'b']
+    """
+    states: dict[tuple[str, str], State | None] = {**model_states(model), **overrides}
+    sections: dict[str, Any] = {}
+    relations: list[Relation] = []
+    for kind in kinds.ELEMENT_KINDS:
+        found = sorted(((n, s) for (k, n), s in states.items() if k == kind.key and s is not None), key=lambda p: p[0])
+        sections[kind.section] = tuple(element_from_state(kind, s) for _, s in found)
+        if kind is MESSAGE:
+            for name, s in found:
+                relations += relations_of(name, s)
+    return dataclasses.replace(model, relations=tuple(relations), **sections)
+
+
+def rebase(base: State | None, mine: State | None, live: State | None) -> tuple[State | None, list[str]]:
+    """Three-way merge of one element: ``mine`` was made from ``base``; the live model has
+    ``live`` now. Fields only one side changed take that side's value (unrelated changes rebase
+    silently); fields both changed differently are conflicts, left at ``mine`` in the result.
+
+    >>> rebase({"a": 1, "b": 1}, {"a": 2, "b": 1}, {"a": 1, "b": 3})
+    ({'a': 2, 'b': 3}, [])
+    >>> rebase({"a": 1}, {"a": 2}, {"a": 3})
+    ({'a': 2}, ['a'])
+    """
+    if live == base or mine == live:
+        return mine, []
+    if mine == base:
+        return live, []
+    if mine is None or live is None or base is None:
+        return mine, ["(the whole element)"]
+    out: State = {}
+    conflicts: list[str] = []
+    for key in list(dict.fromkeys([*base, *mine, *live])):
+        b, m, lv = base.get(key), mine.get(key), live.get(key)
+        if m == b:
+            if key in live:
+                out[key] = lv
+        else:
+            if lv != b and lv != m:
+                conflicts.append(key)
+            if key in mine:
+                out[key] = m
+    return out, conflicts
