@@ -200,3 +200,37 @@ def test_propose_prints_the_url_and_fails_on_an_incompatible_change(tmp_path: Pa
     assert _cli(env, "export_model", "--team", "demo-shop").stdout == original  # proposals touch nothing live
     missing = _cli(env, "propose", str(tmp_path / "nope.yaml"), "--team", "demo-shop", "--title", "x")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_open_pages_hear_about_a_merge(make_user: Any, make_team: Any) -> None:
+    from channels.db import database_sync_to_async
+    from channels.testing import WebsocketCommunicator
+
+    from designer.asgi import application
+
+    owner, reviewer = await database_sync_to_async(make_user)(), await database_sync_to_async(make_user)()
+    team = await database_sync_to_async(make_team)(owner=owner)
+
+    def prepare() -> Proposal:
+        svc.membership_set(team=team, actor=None, user=reviewer, role="editor")
+        svc.element_create(team=team, user=owner, kind="service", data={"name": "orders"})
+        proposal = proposals.proposal_open(team=team, user=owner, title="Own the orders service")
+        proposals.proposal_element_set(proposal=proposal, kind="service", name="orders",
+                                       state={**model_states(model_snapshot(team))[("service", "orders")],
+                                              "owner": "team-orders"})
+        proposals.proposal_approve(proposal=proposal, user=reviewer)
+        return proposal
+
+    proposal = await database_sync_to_async(prepare)()
+    comm = WebsocketCommunicator(application, f"/ws/teams/{team.slug}/model/",
+                                 headers=[(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")])
+    comm.scope["user"] = owner
+    connected, _ = await comm.connect()
+    assert connected
+    try:
+        await database_sync_to_async(proposals.proposal_merge)(proposal=proposal, user=reviewer)
+        msg = await comm.receive_json_from(timeout=5)
+        assert msg["type"] == "model.changed" and msg["action"] == "merge"
+    finally:
+        await comm.disconnect()
