@@ -12,6 +12,8 @@ urlpatterns = [
     path("t/<slug:slug>/proposals/<int:pid>/<str:action>/", views.proposal_action, name="proposal_action"),
     path("t/<slug:slug>/proposals/<int:pid>/<str:coll>/<int:pk>/edit/", views.proposal_element_edit,
          name="proposal_element_edit"),
+    path("t/<slug:slug>/proposals/<int:pid>/messages/<int:pk>/schema/", views.proposal_version_edit,
+         name="proposal_version_edit"),
     path("t/<slug:slug>/proposals/<int:pid>/<str:coll>/<int:pk>/delete/", views.proposal_element_delete,
          name="proposal_element_delete"),
 ]

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from designer.catalog import kinds
 from designer.catalog import services as catalog
 from designer.catalog.access import team_view
-from designer.catalog.forms import ElementForm
+from designer.catalog.forms import ElementForm, VersionForm
+from designer.catalog.kinds.message import VERSION
 from designer.catalog.selectors import ROLE_RANK, element_get
 from designer.catalog.views.design_files import changeset_preview
 from designer.core.changeset import model_states
@@ -149,6 +150,52 @@ def proposal_element_edit(request: HttpRequest, pid: int, coll: str, pk: int) ->
             return redirect("proposal_detail", slug=team.slug, pid=proposal.pk)
     return render(request, "proposals/element_form.html", {"proposal": proposal, "form": form, "obj": obj,
                                                            "spec": kind, "coll": coll},
+                  status=422 if request.method == "POST" else 200)
+
+
+@team_view(min_role="editor")
+@require_http_methods(["GET", "POST"])
+def proposal_version_edit(request: HttpRequest, pid: int, pk: int) -> HttpResponse:
+    """A message's schema form, saved into the proposal: the newest draft is changed in place,
+    after a released one a new version is added (as the live form does)."""
+    team = request.team  # type: ignore[attr-defined]
+    proposal = selectors.proposal_get(team, pid)
+    kind = kinds.by_coll("messages")
+    obj = element_get(team, kind, pk)
+    row = proposal.elements.filter(kind="message", name=obj.name).first()
+    current = row.proposed if row is not None and row.proposed is not None else model_states(
+        selectors.team_model(team)).get(("message", obj.name)) or {}
+    versions = [dict(v) for v in current.get("versions") or []]
+    latest = versions[-1] if versions else None
+    initial = {VERSION.column(a): latest.get(a.name) for a in VERSION.core.attrs} if latest else {}
+    if latest and latest.get("status") != "draft":
+        initial["version"] = ""
+    form = VersionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        values = {a.name: data[VERSION.column(a)] for a in VERSION.core.attrs if VERSION.column(a) in data}
+        number = values.pop("version", "") or ""
+        if latest is not None and latest.get("status") == "draft":
+            versions[-1] = {**latest, **values, "version": number or latest["version"]}
+        else:
+            number = number or catalog.next_minor(latest["version"] if latest else "")
+            versions.append({**{a.name: a.default for a in VERSION.core.attrs}, **values, "version": number,
+                             "status": "draft"})
+        numbers = [v["version"] for v in versions]
+        if len(set(numbers)) != len(numbers):
+            form.add_error("version", f"Version {number} already exists; choose a new number.")
+        else:
+            try:
+                services.proposal_element_set(proposal=proposal, kind="message", name=obj.name,
+                                              state={**current, "versions": versions})
+            except catalog.ValidationFailed as exc:
+                form.add_error(None, str(exc))
+            else:
+                flash.success(request, f"Saved version {versions[-1]['version']} of {obj.name} into proposal "
+                                       f"#{proposal.pk}; the live model is unchanged.")
+                return redirect("proposal_detail", slug=team.slug, pid=proposal.pk)
+    return render(request, "proposals/version_form.html", {"proposal": proposal, "form": form, "obj": obj,
+                                                           "latest": latest},
                   status=422 if request.method == "POST" else 200)
 
 

@@ -234,3 +234,24 @@ async def test_open_pages_hear_about_a_merge(make_user: Any, make_team: Any) -> 
         assert msg["type"] == "model.changed" and msg["action"] == "merge"
     finally:
         await comm.disconnect()
+
+
+def test_a_schema_edited_in_a_proposal_gets_its_compatibility_verdict(demo_team: Team, member_client: Any) -> None:
+    import json
+
+    author = member_client(demo_team, "editor")
+    proposal = _open(author, demo_team, "Payments carry a boolean")
+    paid = Message.objects.get(team=demo_team, name="PaymentSucceeded")
+    live = model_states(model_snapshot(demo_team))
+    released = live[("message", "PaymentSucceeded")]["versions"][-1]
+    assert released["status"] == "released"
+    schema = json.loads(json.dumps(released["schema"]))
+    first = next(iter(schema["properties"]))
+    schema["properties"][first] = {"type": "boolean"}
+    url = reverse("proposal_version_edit", args=[demo_team.slug, proposal.pk, paid.pk])
+    assert "Adds a new draft version" in author.get(url).content.decode()
+    resp = author.post(url, {"schema": json.dumps(schema), "example": "", "version": "", "compat": ""})
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+    assert model_states(model_snapshot(demo_team)) == live
+    page = author.get(reverse("proposal_detail", args=[demo_team.slug, proposal.pk])).content.decode()
+    assert "PaymentSucceeded 1.1.0" in page and "incompatible" in page and "Fix:" in page
