@@ -28,6 +28,7 @@ import orjson
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
+from designer import outage
 from designer.catalog import live
 from designer.core.traffic import ObservedEvent, TrafficChecker, TrafficFinding
 from designer.traffic import recent
@@ -151,15 +152,18 @@ class IdAllocator:
         if getattr(settings, "REDIS_URL", ""):
             import redis.asyncio as aioredis
 
-            self._redis = aioredis.from_url(settings.REDIS_URL)
+            self._redis = aioredis.from_url(settings.REDIS_URL, **outage.redis_client_options())
 
     async def take(self, team_id: int, n: int) -> int:
         """Reserve ``n`` ids; returns the first."""
-        if self._redis is not None:
+        if self._redis is not None and not outage.redis_known_down():
             try:
                 end = int(await self._redis.incrby(f"designer:traffic:{team_id}:ids", n))
                 return end - n + 1
-            except Exception:  # Redis down: frames must still flow (ids restart from the clock)
+            except outage.REDIS_ERRORS as exc:  # Redis down: frames still flow (ids from the clock)
+                outage.note_redis_down(exc)
+                log.warning("id allocation in Redis failed: %s", exc)
+            except Exception:
                 log.exception("id allocation in Redis failed")
         counter = self._local.get(team_id)
         if counter is None:
