@@ -1,9 +1,12 @@
-"""The ASGI lifespan: say at start-up what is unreachable.
+"""The ASGI lifespan: say at start-up what is unreachable, stop the live pipeline at shutdown.
 
 - Start-up: one line on the server's log for each unreachable service (PostgreSQL, Redis), so
   a server started while the database is down does not start silently; it serves anyway and
   every page answers 503 naming the database until it is back (``designer/outage.py``), then
   works again without a restart.
+- Shutdown: the live traffic pipeline and the fan-out hubs are stopped within
+  ``SHUTDOWN_SECONDS`` whatever Redis does, so uvicorn's graceful shutdown (and every deploy)
+  never hangs on them.
 """
 from __future__ import annotations
 
@@ -16,6 +19,10 @@ from django.conf import settings
 from designer import outage
 
 log = logging.getLogger("designer.startup")
+
+# The whole live shutdown (last frame, last database batch, closing Redis clients) is bounded by
+# this; each part gets its own smaller bound inside (see traffic.pipeline.shutdown).
+SHUTDOWN_SECONDS = 5.0
 
 
 def startup_report() -> list[str]:
@@ -42,6 +49,30 @@ def _redis_where() -> str:
     return f"{u.hostname or ''}:{u.port or 6379}{u.path or ''}"
 
 
+async def stop_live() -> None:
+    """Stop this event loop's live pipeline and hubs within ``SHUTDOWN_SECONDS``."""
+    from designer.traffic import fanout, pipeline
+
+    async def everything() -> None:
+        await pipeline.shutdown()
+        await fanout.shutdown()
+        await outage.close_async_client()
+        # The channel layer's Redis connections (channels-redis would otherwise close them when
+        # the loop closes, unbounded): the server is stopping, nothing subscribes any more.
+        from channels.layers import get_channel_layer
+
+        layer = get_channel_layer()
+        if layer is not None and hasattr(layer, "flush") and settings.REDIS_URL:
+            await pipeline.finish_within(layer.flush(), 1.0, "closing the channel layer")
+
+    try:
+        await asyncio.wait_for(everything(), timeout=SHUTDOWN_SECONDS)
+    except TimeoutError:
+        log.warning("stopping the live pipeline took over %.0f s; left the rest behind", SHUTDOWN_SECONDS)
+    except Exception:
+        log.exception("stopping the live pipeline failed")
+
+
 async def lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:
     """The ASGI lifespan protocol (uvicorn sends startup, later shutdown)."""
     while True:
@@ -54,5 +85,6 @@ async def lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:
                 log.exception("start-up checks failed")
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            await stop_live()
             await send({"type": "lifespan.shutdown.complete"})
             return

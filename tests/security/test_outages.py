@@ -278,3 +278,32 @@ def test_postgresql_refused_at_start_up_one_line_then_503_naming_it_then_pages_w
     finally:
         server.stop()
         proxy.close()
+
+
+# ---- shutdown never hangs -------------------------------------------------------------------
+def test_stopping_the_server_while_redis_hangs_ends_within_seconds(
+        site_db: tuple[Path, str], redis_proxy: tuple[Proxy, int]) -> None:
+    """The live pipeline runs (frames, a hub for an open socket) when Redis stops answering:
+    uvicorn's graceful shutdown (the lifespan stops the pipeline) still ends within seconds."""
+    tmp, token = site_db
+    proxy, db = redis_proxy
+    server = Server(server_env(tmp, redis_url=f"redis://127.0.0.1:{proxy.port}/{db}"), tmp / "shutdown.log")
+    try:
+        site = Browser(server.url)
+
+        async def live_then_hang() -> None:
+            sock = await _handshake(server, token)
+            assert orjson.loads(await asyncio.wait_for(sock.recv(), 10))["type"] == "hello"
+            for _ in range(5):
+                assert (await asyncio.to_thread(_ingest, site, token)).status_code == 202
+            await asyncio.sleep(0.3)  # a few frames go out through Redis
+            proxy.hang()
+            await asyncio.sleep(0.5)
+
+        asyncio.run(live_then_hang())
+        took = server.stop(timeout=30)
+        assert took < 10, f"graceful shutdown took {took:.1f} s"
+        assert "Application shutdown complete" in server.text()
+        _no_traceback(server)
+    finally:
+        server.stop()
