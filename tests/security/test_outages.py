@@ -143,6 +143,11 @@ def test_redis_down_other_pages_keep_working(outage: str, request: Any) -> None:
         assert time.monotonic() - started < QUICK, path
     # Lint ran in-process: the demo model's findings are on the page, not a spinner.
     assert "OrderPlaced" in site.get(f"/t/{SLUG}/messages/").text
+    # The diagram is drawn in-process too, not left "rendering…" for a worker nobody can reach.
+    started = time.monotonic()
+    r = site.get(f"/t/{SLUG}/diagram/?direction=TB")
+    assert r.status_code == 200 and time.monotonic() - started < QUICK
+    assert "<svg" in r.text and 'id="diagram-pending"' not in r.text
 
 
 @pytest.mark.parametrize("outage", ["refused", "hanging"])
