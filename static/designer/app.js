@@ -126,6 +126,31 @@
     connect();
   }
 
+  // An htmx request that met an outage (503: Redis or the database unreachable) is not swapped
+  // in; say why in an alert at the top of the page instead of doing nothing.
+  function explainOutages() {
+    document.body.addEventListener("htmx:responseError", function (e) {
+      var xhr = e.detail && e.detail.xhr;
+      if (!xhr || xhr.status !== 503) return;
+      var text = "";
+      try { text = JSON.parse(xhr.responseText).error || ""; } catch (err) {
+        var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+        var p = doc.querySelector("section p");
+        text = p ? p.textContent : "";
+      }
+      var main = document.getElementById("main");
+      if (!main) return;
+      var box = document.getElementById("outage-alert");
+      if (!box) {
+        box = document.createElement("p");
+        box.id = "outage-alert";
+        box.setAttribute("role", "alert");
+        main.insertBefore(box, main.firstChild);
+      }
+      box.textContent = text || "A service the designer needs is unreachable right now; try again in a few seconds.";
+    });
+  }
+
   // Small screens: the team menu folds behind a "Menu" button (the header's nav took three lines).
   function menu() {
     var header = document.querySelector("header.top");
@@ -205,6 +230,7 @@
     labelCells(document);
     enhanceEditors(document);
     liveModel();
+    explainOutages();
     document.body.addEventListener("htmx:afterSwap", function (e) { enhanceEditors(e.target); });
     document.body.addEventListener("htmx:afterSettle", function (e) { enhanceEditors(document); labelCells(document); scrollableByKeyboard(document); });
   });

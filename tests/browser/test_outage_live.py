@@ -52,6 +52,13 @@ def test_an_open_live_page_shows_live_updates_paused_and_recovers_when_redis_is_
         expect(page.locator("#live-conn")).to_have_text(re.compile("live updates paused — reconnecting"))
         expect(status).to_have_text("Live updates paused — reconnecting…")
         assert status.is_visible()
+        # Meanwhile an action that needs Redis says so in plain words (503), in the same browser.
+        other = ctx.new_page()
+        other.goto("/t/demo-shop/code/")
+        other.locator("form[action$='/code/bundles/'] button").first.click()
+        expect(other.locator("h1")).to_have_text("Temporarily unavailable")
+        expect(other.locator("main")).to_contain_text("Building a code bundle needs Redis")
+        other.close()
 
         proxy.down().up()  # Redis is back: the page reconnects by itself, no reload
         page.wait_for_selector("#live-conn.ok", timeout=30000)
