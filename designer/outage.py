@@ -79,7 +79,8 @@ def reason(service: str, feature: str = "") -> str:
     label = _redis_label() if service == "redis" else database_label() if service == "database" else service
     what = feature[:1].upper() + feature[1:] if feature else "This page"
     if service == "database":
-        return (f"{what} cannot be shown: {label} is unreachable right now. Nothing was saved. "
+        cannot = f"{what} is not possible right now" if feature else "This page cannot be shown right now"
+        return (f"{cannot}: {label} is unreachable. Nothing was saved. "
                 f"The designer reconnects by itself; try again in a few seconds.")
     return (f"{what} needs {label}, which is unreachable right now. Nothing was saved or queued. "
             f"The rest of the designer keeps working; try again in a few seconds.")

@@ -262,6 +262,7 @@ def test_postgresql_refused_at_start_up_one_line_then_503_naming_it_then_pages_w
     direct_env = server_env(tmp_path, redis_url=redis_url, database_url=direct)
     manage(direct_env, "migrate", "--noinput", "-v", "0")
     manage(direct_env, "seed_demo")
+    token = manage(direct_env, "create_token", "--team", SLUG).strip().splitlines()[-1]
     proxy = Proxy((PG_HOST, PG_PORT))  # down: the port refuses
     env = server_env(tmp_path, redis_url=redis_url, database_url=f"postgres://postgres@127.0.0.1:{proxy.port}/{pg_database}")
     server = Server(env, tmp_path / "pg.log")
@@ -275,6 +276,9 @@ def test_postgresql_refused_at_start_up_one_line_then_503_naming_it_then_pages_w
         assert time.monotonic() - started < QUICK
         _assert_503(r, f"PostgreSQL at 127.0.0.1:{proxy.port}", "unreachable")
         assert "<h1>Temporarily unavailable</h1>" in r.text
+        r = _ingest(site, token)  # producers are told to retry too, in JSON
+        _assert_503(r, "PostgreSQL at", "unreachable")
+        assert "Ingesting events" in r.json()["error"]
         proxy.up()
         site.login()
         r = site.get(f"/t/{SLUG}/")
