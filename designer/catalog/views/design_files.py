@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from designer import outage
 from designer.catalog import kinds, uploads
 from designer.catalog import services as svc
 from designer.catalog.access import team_view
@@ -54,6 +55,9 @@ def import_model(request: HttpRequest) -> HttpResponse:
     changes -> apply. The upload waits in the cache between the steps (keyed by team, user and a
     random id) so the files are not sent twice."""
     team = request.team  # type: ignore[attr-defined]
+    if request.method == "POST" and settings.REDIS_URL:
+        # The upload waits in the cache (Redis in production) between preview and apply.
+        outage.require_redis("importing a design file")
     form = ImportForm(request.POST or None, request.FILES or None)
     error = None
     preview = None
