@@ -165,6 +165,34 @@ def test_it_writes_asyncapi_2_security_and_bindings_in_their_3_0_form() -> None:
     assert amqp and all("replyTo" not in b for b in amqp) and any("x-replyTo" in b for b in amqp)
 
 
+GENERATOR = "asyncapi+generator/apps/generator/test/docs"
+
+
+def test_an_amqp_routing_key_channel_gets_the_exchange_3_0_requires() -> None:
+    # The generator's test document: `is: routingKey` with no exchange, valid in 2.x, rejected
+    # by 3.0's binding 0.3.0 (routingKey requires exchange; the CLI test checks the export).
+    doc = asyncapi.dump(load(f"{GENERATOR}/dummy.yml"))
+    amqp = [c["bindings"]["amqp"] for c in doc["channels"].values() if "amqp" in c.get("bindings", {})]
+    assert amqp == [{"is": "routingKey", "exchange": {}}]
+
+
+@pytest.mark.parametrize(("binding", "expected"), [
+    ({"is": "routingKey"}, {"is": "routingKey", "exchange": {}}),
+    ({}, {"exchange": {}}),  # routingKey is the default
+    ({"is": "routingKey", "exchange": {"name": "x"}, "queue": {"name": "q"}},
+     {"is": "routingKey", "exchange": {"name": "x"}, "x-queue": {"name": "q"}}),
+    ({"is": "queue"}, {"is": "queue", "queue": {}}),
+    ({"queue": {"name": "q"}}, {"queue": {"name": "q"}}),
+    ({"is": "queue", "queue": {"name": "q"}, "exchange": {"name": "x"}},
+     {"is": "queue", "queue": {"name": "q"}, "x-exchange": {"name": "x"}}),
+])
+def test_an_amqp_channel_binding_is_written_in_the_shape_3_0_requires(
+        binding: dict[str, Any], expected: dict[str, Any]) -> None:
+    from designer.core.formats.asyncapi_convert import bindings_v3
+
+    assert bindings_v3("channel", {"amqp": {**binding, "bindingVersion": "0.2.0"}}) == {"amqp": expected}
+
+
 def test_a_document_uploaded_without_its_files_is_refused_with_what_to_do() -> None:
     from designer.core.formats import FormatError, load_any
 
