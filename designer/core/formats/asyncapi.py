@@ -1385,20 +1385,33 @@ def _schema_for_document(schema: JSON, prefix: str, comp_schemas: dict[str, Any]
     """Copy a payload schema into the document, moving its $defs to components.schemas.
 
     A "#/$defs/X" reference inside a message schema would resolve against the AsyncAPI document's
-    root once embedded, so local definitions become ``components.schemas.X`` (or
-    ``<Message>.X`` when another message already has a different ``X``).
+    root once embedded, so local definitions that are referenced become ``components.schemas.X``
+    (or ``<Message>.X`` when another message already has a different ``X``). Definitions nothing
+    refers to stay where they are (a generated schema lists its types under ``definitions``,
+    as modelina's do): moving them would change the payload for nothing.
     """
     schema = copy.deepcopy(schema)
     if not isinstance(schema, dict):
         return schema
+    refs = _refs_in(schema)
     renames: dict[str, str] = {}
     moved: dict[str, Any] = {}
     for defs_key in ("$defs", "definitions"):
-        defs = schema.pop(defs_key, None)
-        if isinstance(defs, dict):
-            for name, sub in defs.items():
-                renames[f"#/{defs_key}/{_escape(name)}"] = name
+        defs = schema.get(defs_key)
+        if not isinstance(defs, dict):
+            continue
+        kept = {}
+        for name, sub in defs.items():
+            old = f"#/{defs_key}/{_escape(name)}"
+            if any(r == old or r.startswith(old + "/") for r in refs):
+                renames[old] = name
                 moved[name] = sub
+            else:
+                kept[name] = sub
+        if kept:
+            schema[defs_key] = kept
+        else:
+            del schema[defs_key]
     if not moved:
         return schema
     # A definition keeps its own name unless another message already put a different schema
@@ -1419,6 +1432,22 @@ def _schema_for_document(schema: JSON, prefix: str, comp_schemas: dict[str, Any]
             final[n] = _unique_schema_name(_safe_id(f"{prefix}.{n}"), taken)
     comp_schemas.update({final[n]: bodies[n] for n in moved})
     return _rewrite_refs(schema, targets)
+
+
+def _refs_in(node: JSON) -> set[str]:
+    """Every local ``$ref`` (``#/...``) in a schema."""
+    out: set[str] = set()
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, dict):
+            ref = n.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/"):
+                out.add(ref)
+            todo.extend(n.values())
+        elif isinstance(n, list):
+            todo.extend(n)
+    return out
 
 
 def _unique_schema_name(base: str, taken: Mapping[str, Any]) -> str:
