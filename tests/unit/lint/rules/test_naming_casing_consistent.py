@@ -67,3 +67,14 @@ def test_it_flags_the_service_name_in_the_minority_style() -> None:
 def test_it_passes_services_named_in_one_style() -> None:
     m = model(services=(Service("order-service"), Service("payment-service")))
     assert flagged(RULE, m) == []
+
+
+def test_a_channel_is_judged_by_its_levels_not_its_separators_or_parameters() -> None:
+    m = model(channels=(Channel("smartylighting/streetlights/1/0/action/{streetlightId}/dim"),
+                        Channel("smartylighting/streetlights/1/0/event/{streetlightId}/lighting/measured"),
+                        Channel("some.channel")))
+    assert flagged(RULE, m) == []
+    odd = model(channels=(Channel("orders/placed"), Channel("orders/shipped"), Channel("orders/{id}/PaymentDue")))
+    (finding,) = run(RULE, odd)
+    assert finding.element == "orders/{id}/PaymentDue"
+    assert finding.fix is not None and finding.fix.value == "orders/{id}/payment.due"
