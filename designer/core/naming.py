@@ -622,7 +622,11 @@ CASING_STYLES: tuple[str, ...] = (
 
 @lru_cache(maxsize=131072)
 def casing_styles(name: str) -> frozenset[str]:
-    """The casing styles ``name`` is written in; a single word fits several (``order``)."""
+    """The casing styles ``name`` is written in; a single word fits several (``order``), and a
+    single letter every one: it is a code (Slack's channel types ``C``, ``G``, ``D``), not a word
+    with a casing."""
+    if len(name) == 1 and name.isalpha():
+        return frozenset(CASING_STYLES)
     out: set[str] = set()
     if re.fullmatch(r"[A-Z][a-z0-9]*(?:[A-Z][a-z0-9]*)*|[A-Z][A-Za-z0-9]*", name) and not (
         name.isupper() and len(name) > 1 and "_" not in name and len(split_identifier(name)) == 1

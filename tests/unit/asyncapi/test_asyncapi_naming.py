@@ -100,3 +100,9 @@ def test_a_message_named_with_a_verb_of_saying_is_a_command() -> None:
         model = load(doc)
         assert model.messages_by_name[name].kind == "command"
         assert [f.message for f in naming(model) if f.element == name] == []
+
+
+def test_single_letter_codes_of_a_real_api_are_not_casing_findings() -> None:
+    model = load("asyncapi+spec@v2.0.0/examples/2.0.0/slack-rtm.yml")
+    assert [f.message for f in naming(model) if f.rule == "naming-casing-consistent"] == []
+    assert any(f.rule == "event-name-past-tense" and f.element == "channelArchive" for f in naming(model))

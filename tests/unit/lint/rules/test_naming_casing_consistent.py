@@ -78,3 +78,10 @@ def test_a_channel_is_judged_by_its_levels_not_its_separators_or_parameters() ->
     (finding,) = run(RULE, odd)
     assert finding.element == "orders/{id}/PaymentDue"
     assert finding.fix is not None and finding.fix.value == "orders/{id}/payment.due"
+
+
+def test_a_single_letter_code_is_not_taken_for_casing() -> None:
+    # Slack RTM's channel_type enum (the specification's 2.0 example) beside snake_case values.
+    a = with_schema(event("MemberJoined"), {"type": "object", "properties": {
+        "channel_type": {"enum": ["C", "G"]}, "subtype": {"enum": ["bot_message", "me_message"]}}})
+    assert flagged(RULE, model(a)) == []
