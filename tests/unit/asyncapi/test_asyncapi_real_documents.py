@@ -37,7 +37,9 @@ def load(doc: str) -> Model:
 def test_the_corpus_is_broad() -> None:
     versions = {re.search(r"^asyncapi: '?([\d.]+)", (REAL / d).read_text(), re.M).group(1)  # type: ignore[union-attr]
                 for d in DOCUMENTS if not d.endswith(".json")}
-    assert {"2.1.0", "2.6.0", "3.0.0"} <= versions
+    assert {"2.0.0", "2.1.0", "2.2.0", "2.3.0", "2.4.0", "2.5.0", "2.6.0", "3.0.0", "3.1.0"} <= versions
+    spec = {d.split("/", 1)[0] for d in DOCUMENTS if d.startswith("asyncapi+spec@")}
+    assert len(spec) == 9  # the specification's own examples of every version
     assert len(DOCUMENTS) >= 60
 
 
