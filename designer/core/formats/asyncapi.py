@@ -521,8 +521,8 @@ class _Reader:
         bindings = ch.get("bindings") if isinstance(ch.get("bindings"), dict) else {}
         assert isinstance(bindings, dict)
         broker = ""
-        for proto in bindings:
-            broker = broker or _PROTOCOL_BROKERS.get(str(proto).lower(), "")
+        for proto in bindings:  # x-sqs: a binding an export kept as an extension names its protocol too
+            broker = broker or _PROTOCOL_BROKERS.get(str(proto).lower().removeprefix("x-"), "")
         servers = ch.get("servers")
         # The names of the servers it is on (AsyncAPI 2 lists names, 3.0 references).
         server_names = [_ref_tail(s) if isinstance(s, dict) else str(s) for s in servers] if isinstance(

@@ -8,7 +8,8 @@ structures unchanged, so every export is a valid AsyncAPI 3.0 document:
   version 3.0 does not know is dropped (the latest is assumed), and keys the version does not
   allow (an http operation's ``type``, an amqp operation's ``replyTo``...) are kept as ``x-``
   keys rather than lost. Protocols 3.0 does not list become ``x-<protocol>``. An AMQP channel
-  binding gets the ``exchange`` (or ``queue``) its ``is`` requires in 3.0.
+  binding gets the ``exchange`` (or ``queue``) its ``is`` requires in 3.0; a binding without a
+  key its 3.0 version requires (an SQS channel's ``queue``) is kept as ``x-<protocol>``.
 - security: a 2.x requirement ``{petstore_auth: [write:pets]}`` becomes a reference to the
   scheme (``$ref: '#/components/securitySchemes/petstore_auth'``), or, with scopes, a copy of
   the scheme listing them; 2.x oauth2 ``flows.*.scopes`` become ``availableScopes``.
@@ -79,6 +80,11 @@ def bindings_v3(kind: str, bindings: JSON) -> JSON:
                 kept[f"x-{k}"] = v  # a 2.x key (http `type`, amqp `replyTo`...): kept, not lost
         if kind == "channel" and proto == "amqp":
             kept = _amqp_channel_v3(kept)
+        if any(k not in kept for k in rule.get("required", {}).get(version, ())):
+            # 3.0 requires what this binding never said (an SQS channel's queue, a JMS server's
+            # connection factory; 2.x tools did not check bindings): kept as an extension.
+            out[f"x-{proto}"] = bindings[proto]
+            continue
         out[proto] = kept
     return out
 

@@ -207,3 +207,19 @@ def test_a_document_uploaded_without_its_files_is_refused_with_what_to_do() -> N
 def test_lint_findings_on_a_real_document_point_at_its_lines(capsys: Any) -> None:
     model = load(f"{V3}/streetlights-kafka-asyncapi.yml")
     assert model.locations["messages/lightMeasured"][0] > 1
+
+
+@pytest.mark.parametrize(("kind", "proto", "binding"), [
+    ("channel", "sqs", {"bindingVersion": "0.1.0"}),  # 3.0's sqs channel binding requires queue
+    ("channel", "sns", {"ordering": {"type": "FIFO"}}),  # ... sns: name
+    ("operation", "sqs", {}),  # ... queues
+    ("server", "jms", {"clientID": "c1"}),  # ... jmsConnectionFactory
+])
+def test_a_binding_without_a_key_3_0_requires_is_kept_as_an_extension(
+        kind: str, proto: str, binding: dict[str, Any]) -> None:
+    from designer.core.formats.asyncapi_convert import bindings_v3
+
+    assert bindings_v3(kind, {proto: binding}) == {f"x-{proto}": binding}
+    complete = {"sqs": {"channel": {"queue": {"name": "q"}}, "operation": {"queues": []}},
+                "sns": {"channel": {"name": "t"}}, "jms": {"server": {"jmsConnectionFactory": "f"}}}[proto][kind]
+    assert proto in bindings_v3(kind, {proto: complete})
