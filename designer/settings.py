@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "designer.diagrams",
     "designer.codeweb",
     "designer.traffic",
+    "designer.proposals",
 ]
 
 MIDDLEWARE = [
