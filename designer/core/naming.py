@@ -679,8 +679,8 @@ def channel_casing_form(name: str) -> str:
     paths compare alike), parameter placeholders left out."""
     if "/" not in name and "{" not in name:
         return name
-    levels = [_PLACEHOLDER.sub("", level) for level in name.strip("/").split("/")]
-    return ".".join(level for level in levels if level) or name
+    levels = (_PLACEHOLDER.sub("", level) for level in name.split("/"))
+    return re.sub(r"\.{2,}", ".", ".".join(levels)).strip(".")  # "" for "{tenant}": no casing
 
 
 def render_channel(name: str, style: str) -> str:

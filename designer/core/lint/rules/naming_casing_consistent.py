@@ -223,11 +223,12 @@ def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
                                          if channel_name_written_by_author(c)])):
         # A channel is judged by its levels' casing, not by its separator or parameters.
         form = channel_casing_form if kind == "channels" else str
-        style = _style_of(kind, {form(e[0]) for e in elements}, fixed)
+        style = _style_of(kind, {form(e[0]) for e in elements} - {""}, fixed)
         if style is None:
             continue
         for name, element_kind, element in elements:
-            if style not in casing_styles(form(name)):
+            written = form(name)
+            if written and style not in casing_styles(written):
                 yield _flag(kind, name, style, element_kind, element, "name", _released_name(model, kind, name))
     bad: dict[str, str] = {}  # off-style schema name -> the style it should have
     for kind in ("properties", "enums"):

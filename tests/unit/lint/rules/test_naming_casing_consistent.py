@@ -85,3 +85,9 @@ def test_a_single_letter_code_is_not_taken_for_casing() -> None:
     a = with_schema(event("MemberJoined"), {"type": "object", "properties": {
         "channel_type": {"enum": ["C", "G"]}, "subtype": {"enum": ["bot_message", "me_message"]}}})
     assert flagged(RULE, model(a)) == []
+
+
+def test_parameters_anywhere_in_a_channel_name_are_not_casing() -> None:
+    m = model(channels=(Channel("orders.{orderId}.placed"), Channel("orders.{orderId}.shipped"),
+                        Channel("{tenantId}"), Channel("{tenantId}/payments.received")))
+    assert flagged(RULE, m) == []
