@@ -171,6 +171,12 @@ class _Reader:
             reason = f"in {file}: {reason}"
         return FormatError(reason, line, col, self.source)
 
+    def _not_a_reference(self, value: JSON, path: Path) -> FormatError:
+        """`$ref: 5`, `$ref:` with no value: a reference to nothing (the AsyncAPI tools refuse it)."""
+        shown = "nothing" if value is None else repr(value)
+        return self.fail(f"$ref must be a reference such as '#/components/messages/UserSignedUp', not {shown}",
+                         (*path, "$ref"))
+
     # -- $ref resolution --
     def resolve(self, node: JSON, path: Path) -> JSON:
         """``node`` with every $ref inlined (siblings of $ref kept); the input is not changed.
@@ -218,6 +224,9 @@ class _Reader:
         if not isinstance(node, dict):
             return node, 1, frozenset()
         ref = node.get("$ref")
+        if "$ref" in node and not isinstance(ref, (str, dict)) and not _in_data(path):
+            # (a `$ref` holding an object is a property of that name; in examples it is data)
+            raise self._not_a_reference(ref, path)
         if not isinstance(ref, str):
             members = {k: self._resolve(v, (*path, k), stack) for k, v in node.items()}
             size = 1 + sum(n for _, n, _ in members.values())
@@ -314,6 +323,8 @@ class _Reader:
     def deref(self, node: JSON, path: Path) -> tuple[JSON, Path]:
         """Follow a top-level $ref (no inlining below): the object and where it really lives."""
         seen: set[tuple[str, str]] = set()
+        if isinstance(node, dict) and "$ref" in node and not isinstance(node["$ref"], str):
+            raise self._not_a_reference(node["$ref"], path)
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             target = self._target(node["$ref"], path)
             if target in seen:
@@ -875,6 +886,14 @@ def _request_kind(name: str) -> str:
     if not words or words[0] in _RETRIEVAL or words[0] in naming.RETRIEVAL_VERBS:
         return "query"
     return "command" if _infer_kind(naming.render(words, "camelCase")) == "command" else "query"
+
+
+_DATA_KEYWORDS = frozenset({"example", "examples", "default", "const", "enum"})
+
+
+def _in_data(path: Path) -> bool:
+    """Whether ``path`` leads into example data or an extension, where ``$ref`` is just a key."""
+    return any(isinstance(p, str) and (p in _DATA_KEYWORDS or p.startswith("x-")) for p in path)
 
 
 def _ref_tail(ref: Mapping[str, JSON]) -> str:
