@@ -18,6 +18,7 @@ from designer.core.lint.finding import SEVERITY_RANK, Finding
 
 HELP = "Lint a design-as-code file or an AsyncAPI document (no database needed)."
 FAIL_ON = ("error", "warning", "never")
+_CHUNK = 2000  # lines per write of the text format
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -80,7 +81,11 @@ def run(options: dict[str, Any], out: Writer, err: Writer) -> int:
             position = locations.get(f.key)
             where = f"{name}:{position[0]}:{position[1]}" if position else name
             lines.append(f"{where}: {f.severity} {f.rule} {f.message}")
-        out("\n".join(lines))
+            if len(lines) == _CHUNK:  # written in pieces: the whole text is never held twice
+                out("\n".join(lines))
+                lines.clear()
+        if lines:
+            out("\n".join(lines))
 
     threshold = options["fail_on"]
     if threshold != "never" and any(

@@ -633,6 +633,11 @@ def _read_json(text: str, positions: Positions, max_depth: int) -> Any:
         root, end = value_at(0, (), 0)
     except (_NotJSON, ValueError, RecursionError, IndexError):
         return _NOT_JSON
+    finally:
+        # value_at refers to itself through its closure: emptying the cell breaks that cycle,
+        # so the position maps and the text it holds are freed by reference counting once the
+        # caller drops them (the command line runs with the cyclic collector off).
+        del value_at
     if _WS.match(text, end).end() != len(text):  # type: ignore[union-attr]
         return _NOT_JSON  # trailing text: not one JSON document
     return root
