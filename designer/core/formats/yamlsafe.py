@@ -573,6 +573,8 @@ def _read_json(text: str, positions: Positions, max_depth: int) -> Any:
         cursor[:] = [at, line, line_start]
         return (line, at - line_start + 1)
 
+    recurse: list[Any] = []
+
     def value_at(at: int, path: Path, depth: int) -> tuple[Any, int]:
         at = _WS.match(text, at).end()  # type: ignore[union-attr]
         values_at[path] = place(at)
@@ -597,7 +599,7 @@ def _read_json(text: str, positions: Positions, max_depth: int) -> Any:
                     at = _WS.match(text, at).end()  # type: ignore[union-attr]
                     if text[at:at + 1] != ":":
                         raise _NotJSON
-                    obj[key], at = value_at(at + 1, child, depth + 1)
+                    obj[key], at = recurse[0](at + 1, child, depth + 1)
                     at = _WS.match(text, at).end()  # type: ignore[union-attr]
                     sep = text[at:at + 1]
                     if sep == "}":
@@ -612,7 +614,7 @@ def _read_json(text: str, positions: Positions, max_depth: int) -> Any:
                 child = path + (len(items),)
                 item_at = _WS.match(text, at).end()  # type: ignore[union-attr]
                 keys_at[child] = place(item_at)
-                value, at = value_at(item_at, child, depth + 1)
+                value, at = recurse[0](item_at, child, depth + 1)
                 items.append(value)
                 at = _WS.match(text, at).end()  # type: ignore[union-attr]
                 sep = text[at:at + 1]
@@ -629,15 +631,16 @@ def _read_json(text: str, positions: Positions, max_depth: int) -> Any:
             raise _NotJSON
         return value, end
 
+    # value_at calls itself through this list, emptied at the end: a closure that named itself
+    # would be a reference cycle holding the text and the position maps, which the command
+    # line (cyclic collector off) would keep until exit.
+    recurse.append(value_at)
     try:
         root, end = value_at(0, (), 0)
     except (_NotJSON, ValueError, RecursionError, IndexError):
         return _NOT_JSON
     finally:
-        # value_at refers to itself through its closure: emptying the cell breaks that cycle,
-        # so the position maps and the text it holds are freed by reference counting once the
-        # caller drops them (the command line runs with the cyclic collector off).
-        del value_at
+        recurse.clear()
     if _WS.match(text, end).end() != len(text):  # type: ignore[union-attr]
         return _NOT_JSON  # trailing text: not one JSON document
     return root
