@@ -47,6 +47,26 @@ def finding_dict(f: Finding, position: tuple[int, int] | None) -> dict[str, Any]
     }
 
 
+def _write_json(findings: list[Finding], model: Any, out: Writer) -> None:
+    """``json.dumps(rows, indent=2)`` of the findings, written a chunk of rows at a time.
+
+    The same text as one call: each chunk is dumped as a list whose brackets are left out and
+    whose items join the next chunk's with a comma. One call per chunk, not per row: with an
+    indent, ``json`` encodes through nested functions that form a reference cycle per call,
+    which the command line (cyclic collector off) would keep (~60 MB for 24,000 findings).
+    """
+    if not findings:
+        out("[]")
+        return
+    out("[")
+    for start in range(0, len(findings), _CHUNK):
+        rows = [finding_dict(f, model.location(f.key)) for f in findings[start:start + _CHUNK]]
+        text = json.dumps(rows, indent=2, ensure_ascii=False)
+        more = start + _CHUNK < len(findings)
+        out(text[2:-2] + ("," if more else ""))  # without "[\n" and "\n]"
+    out("]")
+
+
 def run(options: dict[str, Any], out: Writer, err: Writer) -> int:
     """Lint the file named in ``options``; print findings; return 0, 1 or 2."""
     from designer.core.lint.engine import lint
@@ -66,8 +86,7 @@ def run(options: dict[str, Any], out: Writer, err: Writer) -> int:
 
     fmt = options["format"]
     if fmt == "json":
-        rows = [finding_dict(f, model.location(f.key)) for f in findings]
-        out(json.dumps(rows, indent=2, ensure_ascii=False))
+        _write_json(findings, model, out)
     elif fmt == "sarif":
         from designer.core.lint.sarif import to_sarif
 
