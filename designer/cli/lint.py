@@ -67,6 +67,34 @@ def _write_json(findings: list[Finding], model: Any, out: Writer) -> None:
     out("]")
 
 
+_MARK = "@@designer-sarif-results@@"
+
+
+def _write_sarif(findings: list[Finding], model: Any, uri: str, out: Writer) -> None:
+    """``json.dumps(to_sarif(...), indent=2)``, its results written a chunk at a time (as
+    ``_write_json`` writes rows): the log around them is dumped with a marker in their place."""
+    from designer.core.lint.sarif import sarif_parts
+
+    log, results = sarif_parts(findings, source_uri=uri, locations=model.locations)
+    if not findings:
+        out(json.dumps(log, indent=2, ensure_ascii=False))
+        return
+    log["runs"][0]["results"] = [_MARK]
+    text = json.dumps(log, indent=2, ensure_ascii=False)
+    at = text.index(f'"{_MARK}"')
+    line_start = text.rindex("\n", 0, at) + 1
+    pad = " " * (at - line_start - 2)  # a chunk's items are dumped two spaces in
+    out(text[:line_start - 1])
+    last = len(findings)
+    done = 0
+    while done < last:
+        chunk = [next(results) for _ in range(min(_CHUNK, last - done))]
+        done += len(chunk)
+        body = json.dumps(chunk, indent=2, ensure_ascii=False)[2:-2]
+        out(pad + body.replace("\n", "\n" + pad) + ("," if done < last else ""))
+    out(text[text.index("\n", at):].lstrip("\n"))
+
+
 def run(options: dict[str, Any], out: Writer, err: Writer) -> int:
     """Lint the file named in ``options``; print findings; return 0, 1 or 2."""
     from designer.core.lint.engine import lint
@@ -88,10 +116,7 @@ def run(options: dict[str, Any], out: Writer, err: Writer) -> int:
     if fmt == "json":
         _write_json(findings, model, out)
     elif fmt == "sarif":
-        from designer.core.lint.sarif import to_sarif
-
-        log = to_sarif(findings, source_uri=quote(path.as_posix()), locations=model.locations)
-        out(json.dumps(log, indent=2, ensure_ascii=False))
+        _write_sarif(findings, model, quote(path.as_posix()), out)
     elif findings:
         name = str(path)
         locations = model.locations
