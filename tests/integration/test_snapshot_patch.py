@@ -94,19 +94,37 @@ def test_element_writes_patch_the_snapshot_and_equal_a_rebuild(demo_team: Team, 
     assert created.pk
 
 
-def test_a_rename_a_delete_or_settings_rebuild_it(demo_team: Team, rebuilds: list[int]) -> None:
+def test_renames_patch_every_element_that_names_the_renamed_one(demo_team: Team, rebuilds: list[int]) -> None:
     user = get_user_model().objects.get(username="demo")
     team_model(demo_team)
     rebuilds.clear()
-    service = Service.objects.filter(team=demo_team).order_by("name").first()
-    assert service is not None
-    catalog.element_update(team=demo_team, user=user, obj=service, data={"name": "renamed-service"},
-                           lock_version=service.lock_version)
-    model = team_model(demo_team)
-    assert rebuilds == [demo_team.pk]  # every relation and step naming it changed
-    assert all(r.service != service.name for r in model.relations)
-    _same_as_rebuilt(demo_team)
+    # A service named by relations, flow steps and a flow's orchestrator; a channel named by
+    # messages and relations; a message named by relations and steps.
+    flow = Flow.objects.filter(team=demo_team).exclude(orchestrator=None).first() or Flow.objects.filter(
+        team=demo_team).first()
+    assert flow is not None
+    step = flow.steps.order_by("position").first()
+    assert step is not None
+    targets = [step.service, step.message, Channel.objects.filter(team=demo_team, messages__isnull=False).first()]
+    if flow.orchestrator is not None:
+        targets.append(flow.orchestrator)
+    for i, obj in enumerate(targets):
+        assert obj is not None
+        obj = type(obj).objects.get(pk=obj.pk)
+        old = obj.name
+        new = f"{old}-renamed{i}" if "-" in old or "." in old else f"{old}Renamed{i}"
+        catalog.element_update(team=demo_team, user=user, obj=obj, data={"name": new}, lock_version=obj.lock_version)
+        model = team_model(demo_team)
+        names = {e.name for e in (*model.services, *model.channels, *model.messages, *model.flows)}
+        assert new in names and old not in names
+        assert all(old not in (r.service, r.message, r.channel) for r in model.relations)
+        _same_as_rebuilt(demo_team)
+    assert rebuilds == [], "renames are patched too"
 
+
+def test_a_delete_or_settings_rebuild_it(demo_team: Team, rebuilds: list[int]) -> None:
+    user = get_user_model().objects.get(username="demo")
+    team_model(demo_team)
     rebuilds.clear()
     relation = Relation.objects.filter(team=demo_team).first()
     assert relation is not None
@@ -117,8 +135,13 @@ def test_a_rename_a_delete_or_settings_rebuild_it(demo_team: Team, rebuilds: lis
     catalog.element_delete(team=demo_team, user=user, obj=victim)
     assert victim.name not in team_model(demo_team).messages_by_name
     _same_as_rebuilt(demo_team)
+    service = Service.objects.filter(team=demo_team).order_by("name").first()
+    assert service is not None
+    catalog.element_delete(team=demo_team, user=user, obj=service)
+    assert all(r.service != service.name for r in team_model(demo_team).relations)
+    _same_as_rebuilt(demo_team)
     team = Team.objects.get(pk=demo_team.pk)
     catalog.team_settings_update(team=team, actor=user, envelope_profile="cloudevents")
     assert team_model(demo_team).envelope.profile == "cloudevents"
     _same_as_rebuilt(demo_team)
-    assert len(rebuilds) == 3
+    assert len(rebuilds) == 4

@@ -1,13 +1,15 @@
 """The team's whole model as a core snapshot, built from the rows through the kind registry.
 
 One snapshot per team is kept in the process, keyed by the team's revision. When the revision
-moves by a few element changes (an edit, a new version or relation, a new element), the
-snapshot is *patched*: the change records (``Change``, one per revision) name the elements
+moves by a few element changes (an edit, a rename, a new version or relation, a new element),
+the snapshot is *patched*: the change records (``Change``, one per revision) name the elements
 written, only their rows (and children, and a message's relations) are read again, and
-everything else is kept. Anything that can reach other elements — a rename (references are
-by name), a delete, an import, team settings, a gap in the records — rebuilds it from all the
-rows. Rebuilding a 1,000-message team reads ~5,000 rows (most of a findings page's time after
-a change); a patch reads a handful. A test holds patched snapshots to rebuilt ones.
+everything else is kept. References are by name, so a rename also re-reads the elements whose
+rows point at the renamed one (found through the references the kind registry declares: a
+message's channel, a relation's service, a flow step's message...). A delete, an import, team
+settings or a gap in the records rebuilds it from all the rows. Rebuilding a 1,000-message team
+reads ~5,000 rows (most of a findings page's time after a change); a patch reads a handful.
+A test holds patched snapshots to rebuilt ones.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from designer.catalog.kinds import KINDS
+from designer.catalog.kinds.flow import STEP
 from designer.catalog.kinds.message import RELATION
 from designer.catalog.models import Change, Relation, Team
 from designer.core import model as core
@@ -25,8 +28,10 @@ from designer.core.changeset import element_from_state
 
 # Change records of these history kinds write nothing the model holds.
 OUTSIDE_THE_MODEL = frozenset({"member", "token", "waiver"})
-# More changes than this since the kept snapshot: rebuild (as cheap by then, and simpler).
+# More changes than this since the kept snapshot, or more elements to read again: rebuild
+# (about as cheap by then, and simpler).
 PATCH_LIMIT = 50
+READ_AGAIN_LIMIT = 500
 _PATCHABLE_ACTIONS = frozenset({"create", "update"})
 
 Names = dict[str, dict[int, str]]  # kind key -> pk -> name
@@ -91,7 +96,7 @@ def _snapshot(team: Team, revision: int | None = None) -> tuple[core.Model, Name
     for kind in KINDS:
         rows[kind.key] = list(kind.model.objects.filter(team=team))
         names[kind.key] = {r.pk: r.name for r in rows[kind.key]}
-    elements: dict[str, tuple[Any, ...]] = {}
+    elements: dict[str, Any] = {}
     for kind in KINDS:
         elements[kind.coll] = tuple(sorted(_elements(kind, rows[kind.key], names), key=lambda e: e.name))
     # Sorted here rather than by the database, so that a patched snapshot sorts the same way
@@ -141,6 +146,7 @@ def _patched(team: Team, kept: _Kept, revision: int) -> tuple[core.Model, Names]
         return None
     names: Names = {key: dict(by_pk) for key, by_pk in kept.names.items()}
     rows: dict[str, list[Any]] = {}
+    renamed: list[tuple[Any, int]] = []
     for kind in KINDS:
         pks = touched.get(kind.key)
         if not pks:
@@ -151,19 +157,58 @@ def _patched(team: Team, kept: _Kept, revision: int) -> tuple[core.Model, Names]
         for r in rows[kind.key]:
             before = names[kind.key].get(r.pk)
             if before is not None and before != r.name:
-                return None  # renamed: every reference to it changed
+                renamed.append((kind, r.pk))
+    if renamed:
+        touched = _naming(team, renamed, touched)
+        if sum(map(len, touched.values())) > READ_AGAIN_LIMIT:
+            return None
+        for kind in KINDS:
+            pks = touched.get(kind.key, set()) - {r.pk for r in rows.get(kind.key, ())}
+            if pks:
+                more = list(kind.model.objects.filter(team_id=team.pk, pk__in=pks))
+                if len(more) != len(pks):
+                    return None  # pragma: no cover - deleted meanwhile (a delete record follows)
+                rows[kind.key] = [*rows.get(kind.key, ()), *more]
+    old_names = {key: {pk: names[key].get(pk) for pk in touched.get(key, ())} for key in names}
+    for kind in KINDS:
+        for r in rows.get(kind.key, ()):
             names[kind.key][r.pk] = r.name
     changes: dict[str, Any] = {"revision": str(revision)}
     for kind in KINDS:
         if kind.key not in rows:
             continue
         written = {e.name: e for e in _elements(kind, rows[kind.key], names, subset=True)}
-        kept_elements = [e for e in getattr(kept.model, kind.coll) if e.name not in written]
+        gone = set(written) | {n for n in old_names[kind.key].values() if n is not None}
+        kept_elements = [e for e in getattr(kept.model, kind.coll) if e.name not in gone]
         changes[kind.coll] = tuple(sorted([*kept_elements, *written.values()], key=lambda e: e.name))
     message_pks = touched.get("message")
     if message_pks:
-        written_names = {names["message"][pk] for pk in message_pks}
+        gone = {names["message"][pk] for pk in message_pks} | {
+            n for n in old_names["message"].values() if n is not None}
         fresh = _relations(Relation.objects.filter(team_id=team.pk, message_id__in=message_pks), names)
-        kept_relations = [r for r in kept.model.relations if r.message not in written_names]
+        kept_relations = [r for r in kept.model.relations if r.message not in gone]
         changes["relations"] = tuple(sorted([*kept_relations, *fresh], key=_relation_order))
     return dataclasses.replace(kept.model, **changes), names
+
+
+def _naming(team: Team, renamed: list[tuple[Any, int]], touched: dict[str, set[int]]) -> dict[str, set[int]]:
+    """``touched`` plus every element whose state names a renamed one: elements that refer to
+    it, messages whose relations do, flows whose steps do (references as the registry declares
+    them: ``core.kinds`` ``ref`` attributes)."""
+    out = {key: set(pks) for key, pks in touched.items()}
+    # Parts name elements too; each belongs to an element (a relation to its message, a step
+    # to its flow), which is read again with them.
+    parts = ((RELATION, "message", "message_id"), (STEP, "flow", "flow_id"))
+    for target, pk in renamed:
+        out.setdefault(target.key, set()).add(pk)
+        for kind in KINDS:
+            for attr in kind.core.refs:
+                if attr.ref == target.key:
+                    out.setdefault(kind.key, set()).update(kind.model.objects.filter(
+                        team_id=team.pk, **{kind.column(attr) + "_id": pk}).values_list("pk", flat=True))
+        for spec, owner, owner_column in parts:
+            for attr in spec.core.refs:
+                if attr.ref == target.key:
+                    out.setdefault(owner, set()).update(spec.model.objects.filter(
+                        **{spec.column(attr) + "_id": pk}).values_list(owner_column, flat=True))
+    return out
