@@ -6,8 +6,8 @@ Run: .venv/bin/python bench/lint_web_bench.py [--messages 1000] [--runs 9] [--pr
 
 Uses a throw-away SQLite database (embedded default). The first page view runs the full lint
 (in a worker in production mode; in-process here); each later change is re-linted
-incrementally, on the team snapshot patched from the rows the change wrote (a rename rebuilds
-it from all rows). Prints the median and worst time (wall and CPU) from the change's commit to
+incrementally, on the team snapshot patched from the rows the change wrote (and, for a rename,
+the rows that name the renamed element). Prints the median and worst time (wall and CPU) from the change's commit to
 the page with the new finding, how the re-lints went (incremental/full) and how many snapshots
 were rebuilt. Target: < 200 ms on 1,000 messages.
 """
