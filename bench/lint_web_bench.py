@@ -1,15 +1,16 @@
-"""The web lint's answer time after a change: a 1,000-message team, one message renamed, then the
-findings page (filtered to the rule the rename trips) and the team home are fetched, through
-Django, as a browser does after its live refresh.
+"""The web lint's answer time after a change: a 1,000-message team, one message changed (its
+description cleared; with ``--change rename``, renamed), then the findings page (filtered to the
+rule the change trips) and the team home are fetched, through Django, as a browser does after
+its live refresh.
 
-Run: .venv/bin/python bench/lint_web_bench.py [--messages 1000] [--runs 9] [--profile]
+Run: .venv/bin/python bench/lint_web_bench.py [--messages 1000] [--runs 9] [--change rename] [--profile]
 
 Uses a throw-away SQLite database (embedded default). The first page view runs the full lint
 (in a worker in production mode; in-process here); each later change is re-linted
 incrementally, on the team snapshot patched from the rows the change wrote (and, for a rename,
-the rows that name the renamed element). Prints the median and worst time (wall and CPU) from the change's commit to
-the page with the new finding, how the re-lints went (incremental/full) and how many snapshots
-were rebuilt. Target: < 200 ms on 1,000 messages.
+the rows that name the renamed element). Prints the median and worst time (wall and CPU) from
+the change's commit to the page with the new finding, how the re-lints went (incremental/full)
+and how many snapshots were rebuilt from all rows. Target: < 200 ms on 1,000 messages.
 """
 from __future__ import annotations
 
