@@ -347,6 +347,7 @@ def _build(
     get_event = loader.get_event
     keys_at, values_at = positions.keys, positions.values
     limit = _UNLIMITED if pos_depth is None else pos_depth
+    depths: dict[str, int] = POSITION_DEPTHS if limit < _UNLIMITED else {}
     memo: dict[str, Any] = {}  # plain scalar text -> its value (scalars repeat: "string" ...)
     stack: list[tuple[Any, ...]] = []
     anchors: dict[str, tuple[Any, int]] = {}
@@ -436,7 +437,8 @@ def _build(
                 stack.append((cont, is_map, path, record, pending, anchor, start_nodes))
                 cont = {} if new_map else []
                 is_map, path, pending = new_map, child, _MISSING
-                record = len(child) < _recorded_depth(child, limit)
+                # _recorded_depth, inlined (a call per container of a big file adds up)
+                record = len(child) < (depths.get(str(child[0]), limit) if child else limit)
                 anchor, start_nodes = event.anchor, nodes
                 depth += 1
                 continue
