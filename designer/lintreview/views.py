@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -24,7 +24,6 @@ from designer.core.lint.sarif import to_sarif
 from . import selectors as linting
 from . import services as svc
 from .forms import LintConfigForm, WaiverForm
-from .models import Waiver
 
 GROUPS = ("severity", "rule", "element")
 
@@ -140,7 +139,9 @@ def waive(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke(request: HttpRequest, wid: int) -> HttpResponse:
     team = request.team  # type: ignore[attr-defined]
-    waiver = get_object_or_404(Waiver, pk=wid, team=team)
+    waiver = linting.team_waiver(team, wid)
+    if waiver is None:
+        raise Http404("No such waiver.")
     svc.waiver_revoke(team=team, user=request.user, waiver=waiver)
     flash.success(request, f"Revoked the waiver of {waiver.rule} on {waiver.element_key}.")
     nxt = request.POST.get("next", "")

@@ -116,6 +116,19 @@ def test_it_revokes_a_waiver_and_the_finding_comes_back(demo: Any, owner: Client
     assert lint.waived == []
 
 
+def test_another_teams_waiver_cannot_be_revoked_it_is_a_404(demo: Any, make_team: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="demo")
+    w = svc.waiver_create(team=demo, user=user, finding=_first(demo), reason="for now")
+    other = make_team(owner=user)  # the same person owns another team: its URL names the waiver
+    resp = _owner_client(demo).post(f"/t/{other.slug}/waivers/{w.pk}/revoke/")
+    assert resp.status_code == 404
+    w.refresh_from_db()
+    assert w.revoked_at is None
+    assert _owner_client(demo).post(f"/t/{demo.slug}/waivers/999999/revoke/").status_code == 404
+
+
 def _waive(demo: Any, rule: str, key: str) -> Any:
     from django.contrib.auth import get_user_model
 

@@ -71,6 +71,7 @@ Path = tuple[Any, ...]  # keys and indices; a path inside another file starts wi
 # A real document inlines a few thousand schema nodes; a reference "DAG bomb" (A uses B twice,
 # B uses C twice...) multiplies them exponentially. Past this many nodes we refuse.
 MAX_RESOLVED_NODES = 2_000_000
+_NO_NEEDS: frozenset[str] = frozenset()
 # The safe YAML reader's limit; a 50 MB upload is refused before parsing.
 MAX_BYTES = yamlsafe.DEFAULT_MAX_BYTES
 
@@ -139,6 +140,9 @@ class _Reader:
         self._def_names: dict[tuple[str, str], str] = {}
         self._defs: dict[str, JSON] = {}
         self._def_needs: dict[str, frozenset[str]] = {}
+        # (file, pointer) -> (the node there, its path): a message or channel is pointed at
+        # several times (channel, operations, replies); the document does not change meanwhile.
+        self._pointed: dict[tuple[str, str], tuple[JSON, Path]] = {}
 
     # -- where things are --
     def _split(self, path: Path) -> tuple[str, Path]:
@@ -217,23 +221,47 @@ class _Reader:
 
     def _resolve(self, node: JSON, path: Path, stack: tuple[tuple[str, str], ...]
                  ) -> tuple[JSON, int, frozenset[str]]:
+        # A subtree without a $ref comes back as the very same object (shared read-only, like a
+        # component): no copy of each payload is made, which halves the memory of a big document.
+        # Scalars are counted where they stand, without a call each (most nodes are scalars).
         if isinstance(node, list):
-            items = [self._resolve(v, (*path, i), stack) for i, v in enumerate(node)]
-            return ([v for v, _, _ in items], 1 + sum(n for _, n, _ in items),
-                    frozenset().union(*(d for _, _, d in items)))
+            size, needs, out = 1, _NO_NEEDS, None
+            for i, v in enumerate(node):
+                if isinstance(v, (dict, list)):
+                    r, n, d = self._resolve(v, (*path, i), stack)
+                    size += n
+                    if d:
+                        needs = needs | d
+                    if r is not v:
+                        if out is None:
+                            out = list(node)
+                        out[i] = r
+                else:
+                    size += 1
+            return (node if out is None else out), size, needs
         if not isinstance(node, dict):
-            return node, 1, frozenset()
+            return node, 1, _NO_NEEDS
         ref = node.get("$ref")
         if "$ref" in node and not isinstance(ref, (str, dict)) and not _in_data(path):
             # (a `$ref` holding an object is a property of that name; in examples it is data)
             raise self._not_a_reference(ref, path)
         if not isinstance(ref, str):
-            members = {k: self._resolve(v, (*path, k), stack) for k, v in node.items()}
-            size = 1 + sum(n for _, n, _ in members.values())
+            size, needs, changed = 1, _NO_NEEDS, None
+            for k, v in node.items():
+                if isinstance(v, (dict, list)):
+                    r, n, d = self._resolve(v, (*path, k), stack)
+                    size += n
+                    if d:
+                        needs = needs | d
+                    if r is not v:
+                        if changed is None:
+                            changed = dict(node)
+                        changed[k] = r
+                else:
+                    size += 1
             if size > MAX_RESOLVED_NODES:
                 raise self._bomb(path)
-            return ({k: v for k, (v, _, _) in members.items()}, size,
-                    frozenset().union(*(d for _, _, d in members.values())))
+            return (node if changed is None else changed), size, needs
         target = self._target(ref, path)
         siblings = {k: self._resolve(v, (*path, k), stack) for k, v in node.items() if k != "$ref"}
         if target in stack:  # a cycle: refer to the type by name, its body goes to $defs
@@ -300,6 +328,12 @@ class _Reader:
         return name, fragment
 
     def _pointer(self, target: tuple[str, str], at: Path) -> tuple[JSON, Path]:
+        found = self._pointed.get(target)
+        if found is None:
+            found = self._pointed[target] = self._walk_pointer(target, at)
+        return found
+
+    def _walk_pointer(self, target: tuple[str, str], at: Path) -> tuple[JSON, Path]:
         file, fragment = target
         node, _ = self._data(file)
         out: list[Any] = list(self._prefix(file))

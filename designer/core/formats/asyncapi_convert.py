@@ -201,23 +201,36 @@ def schema_to_draft_07(schema: JSON) -> JSON:
 
 
 def _walk(node: JSON, convert: Any, depth: int) -> JSON:
+    """``node`` converted; a subtree with nothing to convert is returned as the same object
+    (schemas are read-only values: most payloads need no change, so none is copied)."""
     if not isinstance(node, dict) or depth > _MAX_DEPTH:
         return node
-    node = convert(node)
-    out: dict[str, Any] = {}
-    for k, v in node.items():
+    converted = convert(node)
+    out: dict[str, Any] | None = None if converted is node else dict(converted)
+    for k, v in converted.items():
         if k in _SCHEMA_VALUED or k == "items":
-            out[k] = [_walk(s, convert, depth + 1) for s in v] if isinstance(v, list) else _walk(
-                v, convert, depth + 1)
-        elif k in _SCHEMA_MAPS and isinstance(v, dict):
-            out[k] = {name: _walk(s, convert, depth + 1) for name, s in v.items()}
+            new = _walk_list(v, convert, depth) if isinstance(v, list) else _walk(v, convert, depth + 1)
+        elif k in _SCHEMA_MAPS and isinstance(v, dict) or k == "dependencies" and isinstance(v, dict):
+            new = _walk_map(v, convert, depth)
         elif k in _SCHEMA_LISTS and isinstance(v, list):
-            out[k] = [_walk(s, convert, depth + 1) for s in v]
-        elif k == "dependencies" and isinstance(v, dict):
-            out[k] = {name: _walk(s, convert, depth + 1) for name, s in v.items()}
+            new = _walk_list(v, convert, depth)
         else:
-            out[k] = v
-    return out
+            continue
+        if new is not v:
+            if out is None:
+                out = dict(converted)
+            out[k] = new
+    return converted if out is None else out
+
+
+def _walk_list(items: list[Any], convert: Any, depth: int) -> list[Any]:
+    out = [_walk(s, convert, depth + 1) for s in items]
+    return items if all(a is b for a, b in zip(out, items)) else out
+
+
+def _walk_map(schemas: dict[str, Any], convert: Any, depth: int) -> dict[str, Any]:
+    out = {name: _walk(s, convert, depth + 1) for name, s in schemas.items()}
+    return schemas if all(out[k] is v for k, v in schemas.items()) else out
 
 
 def _node_to_2020_12(node: dict[str, Any]) -> dict[str, Any]:
