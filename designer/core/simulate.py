@@ -369,6 +369,7 @@ class _Instance:
     sequence: int = 0
     emitted: int = 0
     last_time: float | None = None
+    key_number: int | None = None  # varies the payload's partition key per instance
 
 
 @dataclass
@@ -488,11 +489,45 @@ class Simulator:
         except ValueError:
             return False
 
+    def _keyed(self, message: Message, payload: Any, inst: _Instance) -> Any:
+        """``payload`` with its channel's partition key set to the instance's own value.
+
+        Each run of a flow is another order (another customer...): were every instance to carry
+        the example's ``orderId``, two runs of Play back to back would share one partition and
+        the second would look out of order. The example's value is varied (its trailing number
+        bumped, else the instance's id, else a suffix) while the payload stays valid.
+        """
+        channel = self.model.channels_by_name.get(message.channel) if message.channel else None
+        if channel is None or not channel.partition_key or not isinstance(payload, dict):
+            return payload
+        *parents, leaf = channel.partition_key.split(".")
+        schema = message.schema if isinstance(message.schema, dict) else None
+        for root in (payload.get("data"), payload) if self.profile == "brief" else (payload,):
+            target: Any = root
+            for part in parents:
+                target = target.get(part) if isinstance(target, dict) else None
+            if not isinstance(target, dict) or not isinstance(target.get(leaf), str):
+                continue
+            value = target[leaf]
+            if inst.key_number is None:
+                inst.key_number = self.rng.randrange(1, 10**6)
+            number = inst.key_number
+            digits = re.search(r"\d+$", value)
+            candidates = [f"{value[:digits.start()]}{int(digits.group()) + number}"] if digits else []
+            candidates += [inst.partition_key, f"{value}-{number}"]
+            for candidate in candidates:
+                target[leaf] = candidate
+                if schema is None or self._valid(schema, payload):
+                    return payload
+            target[leaf] = value
+            return payload
+        return payload
+
     def _build(self, item: _Pending, t: float, wire_type: str) -> dict[str, Any]:
         message = self.model.messages_by_name[item.message]
         version = message.latest.version if message.latest else "1.0.0"
-        payload = self.payload(message, t)
         inst = item.instance
+        payload = self._keyed(message, self.payload(message, t), inst)
         inst.sequence += 1
         event_id = self._uuid()
         if self.profile == "brief":
