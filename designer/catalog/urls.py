@@ -21,6 +21,7 @@ urlpatterns = [
     path("t/<slug:slug>/messages/<int:pk>/relations/", messages.relation_add, name="relation_add"),
     path("t/<slug:slug>/messages/<int:pk>/relations/<int:rid>/delete/", messages.relation_remove, name="relation_remove"),
     path("t/<slug:slug>/flows/<int:pk>/steps/", flows.flow_steps, name="flow_steps"),
+    path("t/<slug:slug>/flows/<int:pk>/steps/preview/", flows.flow_step_preview, name="flow_step_preview"),
     path(f"t/<slug:slug>/{COLL}/", elements.element_list, name="element_list"),
     path(f"t/<slug:slug>/{COLL}/new/", elements.element_new, name="element_new"),
     path(f"t/<slug:slug>/{COLL}/validate/", elements.validate_field, name="validate_field"),

@@ -86,6 +86,15 @@
     if (switcher && switcher.team && switcher.team.value) location.href = switcher.team.value;
   });
 
+  // A flow's steps move with the keyboard: Alt+Up / Alt+Down on a step presses its ↑ / ↓ button
+  // (the answer swaps the list in place and focuses the moved step's button again).
+  document.addEventListener("keydown", function (e) {
+    if (!e.altKey || (e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
+    var step = e.target.closest && e.target.closest("li[data-step]");
+    var btn = step && step.querySelector('button[value="' + (e.key === "ArrowUp" ? "up" : "down") + '"]');
+    if (btn) { e.preventDefault(); btn.click(); }
+  });
+
   // Live model: when anyone changes the team's model, parts of the page marked with
   // hx-trigger="model-changed from:body" refresh themselves. Reconnects with back-off.
   function liveModel() {
@@ -188,6 +197,11 @@
     enhanceEditors(document);
     liveModel();
     document.body.addEventListener("htmx:afterSwap", function (e) { enhanceEditors(e.target); });
-    document.body.addEventListener("htmx:afterSettle", function (e) { enhanceEditors(document); labelCells(document); scrollableByKeyboard(document); });
+    document.body.addEventListener("htmx:afterSettle", function (e) {
+      // A swapped block names the control to keep working from (the moved step's button).
+      var next = document.querySelector("[data-focus]");
+      if (next) { next.removeAttribute("data-focus"); next.focus(); }
+      enhanceEditors(document); labelCells(document); scrollableByKeyboard(document);
+    });
   });
 })();

@@ -1,0 +1,34 @@
+"""Flow steps typed as sentences (designer.core.steps)."""
+from __future__ import annotations
+
+import pytest
+
+from designer.core.model import Flow, FlowStep, Model, Relation
+from designer.core.steps import StepSyntaxError, parse_step, step_suggestions, suggest_kind
+
+
+def test_it_reads_a_step_sentence() -> None:
+    assert parse_step("order-service sends OrderPlaced") == parse_step("  order-service  publishes OrderPlaced ")
+    step = parse_step("payment-service receives it", "OrderPlaced")
+    assert (step.service, step.action, step.message, step.kind) == ("payment-service", "receives", "OrderPlaced", "")
+    assert parse_step("shipping reacts to event ParcelLost").kind == "event"
+    assert parse_step("shipping reacts to event ParcelLost").message == "ParcelLost"
+
+
+@pytest.mark.parametrize("text, says", [
+    ("", "Write a step"), ("order-service OrderPlaced", "No “sends”"), ("order-service sends", "Which message"),
+    ("order-service receives it", "first step"), ("sends OrderPlaced", "No “sends”"),
+])
+def test_it_says_how_to_write_a_sentence_it_cannot_read(text: str, says: str) -> None:
+    with pytest.raises(StepSyntaxError, match=says):
+        parse_step(text)
+
+
+def test_it_guesses_a_new_message_kind_from_its_name() -> None:
+    assert [suggest_kind(n) for n in ("OrderPlaced", "PlaceOrder", "GetOrderStatus")] == ["event", "command", "query"]
+
+
+def test_it_suggests_the_consumers_of_the_last_message_first() -> None:
+    model = Model(relations=(Relation("a", "X", "produces"), Relation("b", "X", "consumes"), Relation("b", "Y", "produces")),
+                  flows=(Flow("f", steps=(FlowStep("a", "X", "sends"),)),))
+    assert step_suggestions(model, "f") == ["b receives it", "b sends Y"]
