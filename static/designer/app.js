@@ -95,6 +95,43 @@
     if (btn) { e.preventDefault(); btn.click(); }
   });
 
+  // "Fix in the editor" from a finding: ?path=schema.properties.x#version-editor opens the
+  // schema editor with the caret on that JSON path, and ?next= is where saving returns to.
+  function openAtPath() {
+    var params = new URLSearchParams(location.search);
+    var editor = document.getElementById("version-editor");
+    var path = params.get("path");
+    if (!editor || !path) return;
+    var details = editor.querySelector("details");
+    if (details) details.open = true;
+    var form = editor.querySelector("form");
+    var nxt = params.get("next");
+    if (form && nxt && nxt.charAt(0) === "/" && nxt.charAt(1) !== "/" && !form.querySelector("input[name=next]")) {
+      var hidden = document.createElement("input");
+      hidden.type = "hidden"; hidden.name = "next"; hidden.value = nxt;
+      form.appendChild(hidden);
+    }
+    var parts = path.replace(/\[(\d+)\]/g, ".$1").split(".");
+    var field = parts.shift() === "example" ? "example" : "schema";
+    var ta = editor.querySelector("textarea[name=" + field + "]");
+    if (!ta) return;
+    // Each key of the path in turn, as it is written in the JSON text ("properties", then "email"...).
+    var text = ta.value, at = 0, found = -1;
+    parts.forEach(function (key) {
+      if (/^\d+$/.test(key)) return;
+      var i = text.indexOf(JSON.stringify(key) + ":", at);
+      if (i >= 0) { found = i; at = i + 1; }
+    });
+    ta.focus();
+    if (found < 0) return;
+    var end = text.indexOf("\n", found);
+    ta.setSelectionRange(found, end < 0 ? text.length : end);
+    var line = text.slice(0, found).split("\n").length - 1;
+    var lh = parseFloat(getComputedStyle(ta).lineHeight) || 18;
+    ta.scrollTop = Math.max(0, (line - 3) * lh);
+    ta.scrollIntoView({block: "center"});
+  }
+
   // Live model: when anyone changes the team's model, parts of the page marked with
   // hx-trigger="model-changed from:body" refresh themselves. Reconnects with back-off.
   function liveModel() {
@@ -196,6 +233,8 @@
     labelCells(document);
     enhanceEditors(document);
     liveModel();
+    // After "load": the browser's own jump to the #fragment would otherwise take the focus back.
+    window.addEventListener("load", function () { setTimeout(openAtPath, 0); });
     document.body.addEventListener("htmx:afterSwap", function (e) { enhanceEditors(e.target); });
     document.body.addEventListener("htmx:afterSettle", function (e) {
       // A swapped block names the control to keep working from (the moved step's button).

@@ -19,9 +19,21 @@ def _node(page: Any, scope: str, name: str) -> Any:
     return page.locator(f"{scope} g.node text").filter(has_text=re.compile(rf"^{re.escape(name)}$"))
 
 
+def _new_flow(page: Any, name: str) -> None:
+    page.goto("/t/demo-shop/flows/new/")
+    page.fill("input[name=name]", name)
+    page.click("#element-form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text(name)
+
+
 def test_it_adds_steps_as_sentences_creating_new_names_and_redraws_the_flow(page: Any) -> None:
-    _flow_page(page)
+    _new_flow(page, "refunds")
+    page.locator("#step-sentence").fill("order-service sends OrderPlaced")  # an existing pair: nothing created
+    page.locator("#step-sentence").press("Enter")
+    expect(page.locator("#step-done")).to_have_text("Added “order-service sends OrderPlaced”.")
+    expect(page.locator("#flow-diagram #diagram-svg svg")).to_be_visible()
     box = page.locator("#step-sentence")
+    box.fill("")
     box.press_sequentially("refund-service sends RefundOrder", delay=5)
     preview = page.locator("#step-preview")
     expect(preview).to_contain_text("Creates the service refund-service and the command RefundOrder")
@@ -87,9 +99,7 @@ def test_viewers_get_no_step_or_panel_forms(member_page: Any) -> None:
 
 
 def test_a_new_flow_draws_itself_from_its_first_step(page: Any) -> None:
-    page.goto("/t/demo-shop/flows/new/")
-    page.fill("input[name=name]", "returns")
-    page.click("#element-form button[type=submit]")
+    _new_flow(page, "returns")
     expect(page.locator("#flow-diagram")).to_contain_text("draws itself here as you add steps")
     page.locator("#step-sentence").fill("customer-app sends ReturnRequested")
     page.locator("#step-sentence").press("Enter")

@@ -24,7 +24,7 @@ from designer.catalog.kinds import ElementKind
 from designer.catalog.selectors import element_get, element_name_taken
 from designer.catalog.selectors import element_list as select_elements
 
-from .common import errors_to_form, team_lint
+from .common import came_from, errors_to_form, go_to, next_url, team_lint
 
 
 def _form(kind: ElementKind, request: HttpRequest, *args: Any, creating: bool = True, **kwargs: Any) -> ElementForm:
@@ -123,12 +123,17 @@ def element_edit(request: HttpRequest, coll: str, pk: int) -> HttpResponse:
         except svc.ValidationFailed as exc:
             errors_to_form(form, exc)
         else:
-            if request.htmx:  # type: ignore[attr-defined]
-                return render(request, "elements/detail.html#card", detail_context(request, kind, obj))
-            flash.success(request, "Saved.")
-            return redirect("element_detail", slug=team.slug, coll=coll, pk=obj.pk)
+            back = next_url(request)
+            if request.htmx and not back and request.POST.get("_standalone") != "1":  # type: ignore[attr-defined]
+                # Edited in place on the element's page: the card comes back, saying so.
+                return render(request, "elements/detail.html#card", {**detail_context(request, kind, obj), "saved": True})
+            # The edit page: back to where the user came from (the element's page by default).
+            flash.success(request, f"Saved {kind.label} {obj.name}.")
+            return go_to(request, back or reverse("element_detail", args=[team.slug, coll, obj.pk]))
     status = 409 if conflict else (422 if request.method == "POST" else 200)
-    ctx = {"coll": coll, "spec": kind, "form": form, "obj": obj, "creating": False, "conflict": conflict}
+    standalone = not request.htmx or request.POST.get("_standalone") == "1"  # type: ignore[attr-defined]
+    ctx = {"coll": coll, "spec": kind, "form": form, "obj": obj, "creating": False, "conflict": conflict,
+           "standalone": standalone, "next": came_from(request) if request.method == "GET" else next_url(request)}
     tpl = "elements/form.html#form" if request.htmx else "elements/form.html"  # type: ignore[attr-defined]
     return render(request, tpl, ctx, status=status)
 
