@@ -9,6 +9,7 @@ urlpatterns = [
     path("teams/", accounts.teams, name="teams"),
     path("invite/<str:secret>/", accounts.invitation_accept, name="invitation_accept"),
     path("t/<slug:slug>/", teams.team_home, name="team_home"),
+    path("t/<slug:slug>/getting-started/hide/", teams.first_run_hide, name="first_run_hide"),
     path("t/<slug:slug>/history/", history.team_history, name="team_history"),
     path("t/<slug:slug>/history/<int:cid>/", history.change_detail, name="change_detail"),
     path("t/<slug:slug>/members/", members.members, name="members"),

@@ -71,6 +71,23 @@
       var input = form && form.querySelector("input[name=name]");
       if (input) { input.value = fix.dataset.fixName; input.dispatchEvent(new Event("input", {bubbles: true})); input.focus(); }
     }
+    // Copy buttons: data-copy names the element whose value or text goes to the clipboard.
+    var copy = e.target.closest("[data-copy]");
+    if (copy) {
+      var src = document.getElementById(copy.dataset.copy);
+      var text = src ? (src.value !== undefined && src.tagName === "INPUT" ? src.value : src.textContent) : "";
+      var status = copy.parentNode.querySelector(".copy-status");
+      var said = function (msg) { copy.textContent = msg; if (status) status.textContent = msg; };
+      var label = copy.textContent;
+      var done = function () { said("Copied"); setTimeout(function () { copy.textContent = label; }, 2000); };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done, function () { said("Select and copy it by hand"); });
+      } else if (src) {  // plain http on another host: the old way
+        var range = document.createRange();
+        if (src.select) src.select(); else { range.selectNodeContents(src); getSelection().removeAllRanges(); getSelection().addRange(range); }
+        try { document.execCommand("copy"); done(); } catch (err) { said("Select and copy it by hand"); }
+      }
+    }
     // Shown-once secrets (tokens, invitation links): one click selects the whole value.
     var secret = e.target.closest("[data-select-all]");
     if (secret) secret.select();
