@@ -271,8 +271,11 @@ if PRODUCTION and not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors": {"()": "designer.logfilters.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # A 403/404 is logged on one line, without the exception's traceback (see logfilters).
+    "loggers": {"django.request": {"filters": ["client_errors"]}},
 }
 CSRF_FAILURE_VIEW = 'designer.catalog.views.csrf_failure'
 

@@ -55,6 +55,8 @@ def element_new(request: HttpRequest, coll: str) -> HttpResponse:
     kind = kinds.by_coll(coll)
     team = request.team  # type: ignore[attr-defined]
     htmx = request.htmx  # type: ignore[attr-defined]
+    if request.membership.role == "viewer":  # type: ignore[attr-defined]
+        raise PermissionDenied(f"Viewers cannot add a {kind.label}; ask an owner of the team for the editor role.")
     form = _form(kind, request, request.POST or None, initial=kind.new_initial(request.GET))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
