@@ -97,6 +97,11 @@
   // Handlers live here, not in onclick/onchange attributes: the Content-Security-Policy
   // forbids inline script, so markup only carries data-* hooks.
   document.addEventListener("change", function (e) {
+    // A message's kind changes what its name should look like: check the name again.
+    if (e.target.name === "kind" && e.target.form && window.htmx) {
+      var nameInput = e.target.form.querySelector("input[name=name][hx-post]");
+      if (nameInput && nameInput.value.trim()) window.htmx.trigger(nameInput, "kind-changed");
+    }
     var auto = e.target.closest("select[data-autosubmit]");
     if (auto && auto.form) { auto.form.submit(); return; }
     var switcher = e.target.closest("form[data-team-switcher]");
@@ -147,6 +152,22 @@
     var lh = parseFloat(getComputedStyle(ta).lineHeight) || 18;
     ta.scrollTop = Math.max(0, (line - 3) * lh);
     ta.scrollIntoView({block: "center"});
+  }
+
+  // Values a name suggests (a message's wire type): filled in while the field is empty or still
+  // holds the previous suggestion; a value the user typed is never replaced.
+  function suggestFields(root) {
+    if (!root.querySelectorAll) return;
+    root.querySelectorAll("[data-suggest-field]").forEach(function (p) {
+      var form = p.closest("form");
+      var input = form && form.querySelector("[name=" + p.dataset.suggestField + "]");
+      if (!input) return;
+      if (!input.value || input.value === input.dataset.suggested) {
+        input.value = p.dataset.suggestValue;
+        input.dataset.suggested = p.dataset.suggestValue;
+      }
+      input.placeholder = p.dataset.suggestValue;
+    });
   }
 
   // Live model: when anyone changes the team's model, parts of the page marked with
@@ -252,7 +273,7 @@
     liveModel();
     // After "load": the browser's own jump to the #fragment would otherwise take the focus back.
     window.addEventListener("load", function () { setTimeout(openAtPath, 0); });
-    document.body.addEventListener("htmx:afterSwap", function (e) { enhanceEditors(e.target); });
+    document.body.addEventListener("htmx:afterSwap", function (e) { enhanceEditors(e.target); suggestFields(e.target); });
     document.body.addEventListener("htmx:afterSettle", function (e) {
       // A swapped block names the control to keep working from (the moved step's button).
       var next = document.querySelector("[data-focus]");

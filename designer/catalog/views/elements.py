@@ -174,14 +174,17 @@ def validate_field(request: HttpRequest, coll: str) -> HttpResponse:
     pk = request.POST.get("_pk", "")
     msgs: list[str] = []
     hints: list[dict[str, str]] = []
+    suggested: dict[str, str] = {}
     if field == "name":
         name = request.POST.get("name", "").strip()
         if element_name_taken(request.team, kind, name, exclude_pk=parse_id(pk)):  # type: ignore[attr-defined]
             msgs.append(f"A {kind.label} named “{name}” already exists.")
         if name:
             hints = kind.name_hints(name, request.POST)
+            suggested = kind.name_suggestions(request.team, name, request.POST)  # type: ignore[attr-defined]
     elif field in ("schema", "example"):
         form = VersionForm(request.POST)
         form.is_valid()
         msgs.extend(str(e) for e in form.errors.get(field, []))
-    return render(request, "elements/form.html#field-feedback", {"messages": msgs, "hints": hints, "field": field})
+    return render(request, "elements/form.html#field-feedback",
+                  {"messages": msgs, "hints": hints, "field": field, "suggested": suggested})

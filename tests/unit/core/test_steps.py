@@ -32,3 +32,22 @@ def test_it_suggests_the_consumers_of_the_last_message_first() -> None:
     model = Model(relations=(Relation("a", "X", "produces"), Relation("b", "X", "consumes"), Relation("b", "Y", "produces")),
                   flows=(Flow("f", steps=(FlowStep("a", "X", "sends"),)),))
     assert step_suggestions(model, "f") == ["b receives it", "b sends Y"]
+
+
+def test_it_suggests_a_wire_type_entity_first_with_the_team_prefix() -> None:
+    from designer.core.naming import suggest_wire_type
+
+    assert suggest_wire_type("OrderPlaced") == "order.placed"
+    assert suggest_wire_type("SendEmail", "command") == "email.send"
+    assert suggest_wire_type("GetOrderStatus", "query") == "order.get-status"
+    assert suggest_wire_type("PaymentFailed", "event", ["com.acme.order.placed", "com.acme.order.shipped"]) == "com.acme.payment.failed"
+    assert suggest_wire_type("") == ""
+
+
+def test_the_envelope_says_what_it_calls_the_event_id() -> None:
+    from designer.core.model import Envelope
+
+    assert Envelope("cloudevents").id_name == "id"
+    assert Envelope("brief").id_name == "eventId"
+    assert Envelope("custom", {"properties": {"messageId": {}, "at": {}}}).id_name == "messageId"
+    assert Envelope("custom", None).id_name == ""
