@@ -81,3 +81,12 @@ def test_editing_in_place_on_the_element_page_says_it_saved(page: Any) -> None:
     page.fill("#id_owner", "team-stock")
     page.click("#element-form button[type=submit]")
     expect(page.locator("#saved-note")).to_have_text("Saved.")
+
+
+def test_an_unbounded_string_gets_a_max_length_in_one_click(page: Any) -> None:
+    page.goto("/t/demo-shop/findings/?rule=payload-size-budget")
+    finding = page.locator("#open-findings li.finding").filter(has_text="OrderShipped").first
+    finding.get_by_role("link", name=re.compile(r"^Fix: Set maxLength: 200 on ")).click()
+    expect(finding.locator(".fix-slot pre.diff .add").filter(has_text="maxLength")).to_have_text('+      "maxLength": 200')
+    finding.get_by_role("button", name=re.compile(r"^Apply: Set maxLength")).click()
+    expect(page.locator(".flash")).to_contain_text("Set maxLength: 200 on")

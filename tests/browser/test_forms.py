@@ -43,3 +43,10 @@ def test_the_dedup_key_field_names_the_envelope_id(page: Any) -> None:
     page.select_option("select[name=envelope_profile]", "brief")
     page.get_by_role("button", name="Save settings").click()
     expect(page.locator(".flash")).to_contain_text("Settings saved")
+
+
+def test_controls_inside_inline_form_labels_are_not_bold(page: Any) -> None:
+    page.goto("/t/demo-shop/settings/")
+    select = page.locator(".inline-form label select").first
+    expect(select).to_be_visible()
+    assert select.evaluate("s => getComputedStyle(s).fontWeight") == "400"
