@@ -9,10 +9,12 @@ consumers of the last message). Pure: no Django, no I/O.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from designer.core import naming
-from designer.core.model import MESSAGE_KINDS, Model
+from designer.core.lint.engine import lint
+from designer.core.lint.finding import Finding
+from designer.core.model import MESSAGE_KINDS, FlowStep, Message, Model, Relation, Service
 
 # Verbs a sentence may use, and the step action each means.
 VERBS: dict[str, str] = {
@@ -100,3 +102,32 @@ def step_suggestions(model: Model, flow: str, limit: int = 40) -> list[str]:
         else:
             out.append(f"{r.service} {action} {r.message}")
     return out[:limit]
+
+
+# Findings about completing a brand-new element (its owner, its schema) are not about the step.
+_NOT_ABOUT_THE_STEP = frozenset({"owner-and-docs-required", "message-schema-required"})
+
+
+def step_findings(model: Model, flow: str, step: StepSentence, kind: str) -> list[Finding]:
+    """What lint would newly report if ``step`` were added to ``flow`` (with the relation it
+    implies, and the service or message it creates): the lint hints shown while typing a step.
+
+    Only the neighbourhood of the step is linted — its message with every relation to it, the
+    services those name and the flow — before and after, so this stays cheap on a large team.
+    """
+    role = "produces" if step.action == "sends" else "consumes"
+    message = model.messages_by_name.get(step.message) or Message(name=step.message, kind=kind)
+    relations = [r for r in model.relations if r.message == step.message]
+    names = {step.service, *(r.service for r in relations)}
+    services = tuple(model.services_by_name.get(n) or Service(name=n) for n in sorted(names))
+    flows = tuple(f for f in model.flows if f.name == flow)
+    before = replace(model, services=tuple(s for s in services if s.name in model.services_by_name),
+                     messages=(message,) if step.message in model.messages_by_name else (),
+                     relations=tuple(relations), flows=flows, channels=model.channels)
+    added = [] if any(r.service == step.service and r.role == role for r in relations) else [
+        Relation(step.service, step.message, role)]
+    after = replace(model, services=services, messages=(message,), relations=(*relations, *added),
+                    flows=tuple(replace(f, steps=(*f.steps, FlowStep(step.service, step.message, step.action)))
+                                for f in flows), channels=model.channels)
+    seen = {f.fingerprint for f in lint(before)}
+    return [f for f in lint(after) if f.fingerprint not in seen and f.rule not in _NOT_ABOUT_THE_STEP]

@@ -33,6 +33,9 @@ def test_it_adds_steps_as_sentences_creating_new_names_and_redraws_the_flow(page
     expect(page.locator("#step-done")).to_have_text("Added “order-service sends OrderPlaced”.")
     expect(page.locator("#flow-diagram #diagram-svg svg")).to_be_visible()
     box = page.locator("#step-sentence")
+    # Lint hints as you type: a second handler for a command is flagged before it is added.
+    box.press_sequentially("payment-service receives SendEmail", delay=5)
+    expect(page.locator("#step-preview .step-findings")).to_contain_text("command-handler-count")
     box.fill("")
     box.press_sequentially("refund-service sends RefundOrder", delay=5)
     preview = page.locator("#step-preview")

@@ -16,7 +16,7 @@ from designer.catalog.access import parse_id, team_view
 from designer.catalog.forms import StepForm
 from designer.catalog.models import Message, Relation, Service
 from designer.catalog.selectors import element_get, team_model
-from designer.core.steps import StepSyntaxError, parse_step, step_suggestions, suggest_kind
+from designer.core.steps import StepSyntaxError, parse_step, step_findings, step_suggestions, suggest_kind
 
 from .common import back
 
@@ -140,5 +140,6 @@ def flow_step_preview(request: HttpRequest, pk: int) -> HttpResponse:
                     team=team, service=service, message=message, role=role).exists()),
                 "hints": MESSAGES.name_hints(step.message, {"kind": kind}) if message is None else [],
                 "kind_mismatch": bool(message and step.kind and step.kind != message.kind),
+                "findings": step_findings(team_model(team), flow.name, step, kind),
             })
     return render(request, "elements/kinds/flow.html#step-preview", ctx)

@@ -51,3 +51,15 @@ def test_the_envelope_says_what_it_calls_the_event_id() -> None:
     assert Envelope("brief").id_name == "eventId"
     assert Envelope("custom", {"properties": {"messageId": {}, "at": {}}}).id_name == "messageId"
     assert Envelope("custom", None).id_name == ""
+
+
+def test_it_says_what_lint_would_newly_report_for_a_step() -> None:
+    from designer.core.model import Message
+    from designer.core.steps import step_findings
+
+    model = Model(messages=(Message("ShipOrder", kind="command"),),
+                  relations=(Relation("shop", "ShipOrder", "produces"), Relation("warehouse", "ShipOrder", "consumes")),
+                  flows=(Flow("f"),))
+    found = step_findings(model, "f", parse_step("billing receives ShipOrder"), "command")
+    assert "command-handler-count" in {f.rule for f in found}
+    assert step_findings(model, "f", parse_step("shop sends ShipOrder"), "command") == []
