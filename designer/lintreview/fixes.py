@@ -7,8 +7,10 @@ itself is computed by the core (``designer.core.lint.fixes``); nothing here know
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.db import transaction
+from django.urls import reverse
 
 from designer.catalog import services as catalog
 from designer.catalog.kinds.message import RELATION
@@ -104,3 +106,28 @@ def fix_apply(*, team: Team, user: Any, finding: Finding) -> str:
         v = catalog.version_save(team=team, user=user, message=obj, schema=schema, example=latest.example,
                                  version=version, compat=compat, lock_version=None)
     return f"{fix.description} on {where} (version {v.version})."
+
+
+def editor_url(slug: str, f: Finding, pk: int | None, back: str = "") -> str:
+    """The page that can change what ``f`` is about, scrolled to it: the schema editor at the
+    JSON path for schema findings, the relations of a message, a flow's steps, else the
+    element's edit form at the field. ``back`` is where saving returns to."""
+    nxt = ("next=" + quote(back, safe="/")) if back else ""
+    if pk is None:
+        return reverse("team_settings", args=[slug]) if f.kind == "model" else ""
+    detail = reverse("element_detail", args=[slug, f.collection, pk])
+    path = f.path
+    if path.startswith("versions."):  # versions.<number>.<rest>: the rest is inside that version
+        rest = path.split(".", 1)[1]
+        path = next((rest[i + 1:] for i in range(len(rest)) if rest[i] == "." and rest[i + 1:].split(".")[0]
+                     in ("schema", "compat", "version", "example")), "schema")
+    head = path.split(".")[0].split("[")[0]
+    if f.collection == "messages" and head in ("schema", "example", "compat", "version", "headers"):
+        query = "&".join(q for q in ("path=" + quote(path, safe="/"), nxt) if q)
+        return f"{detail}?{query}#version-editor"
+    if f.collection == "messages" and head in ("consumers", "producers"):
+        return f"{detail}#relations"
+    if f.collection == "flows" and head == "steps":
+        return f"{detail}#steps"
+    edit = reverse("element_edit", args=[slug, f.collection, pk]) + ("?" + nxt if nxt else "")
+    return edit + (f"#id_{head}" if head.isidentifier() else "")

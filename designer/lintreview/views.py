@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -26,7 +26,7 @@ from designer.core.lint.sarif import to_sarif
 
 from . import selectors as linting
 from . import services as svc
-from .fixes import fix_apply, fix_plan
+from .fixes import editor_url, fix_apply, fix_plan
 from .forms import LintConfigForm, WaiverForm
 from .models import Waiver
 
@@ -35,31 +35,6 @@ GROUPS = ("severity", "rule", "element")
 
 def _lint(team: Team) -> linting.TeamLint:
     return linting.team_findings(team)
-
-
-def editor_url(slug: str, f: Finding, pk: int | None, back: str = "") -> str:
-    """The page that can change what ``f`` is about, scrolled to it: the schema editor at the
-    JSON path for schema findings, the relations of a message, a flow's steps, else the
-    element's edit form at the field. ``back`` is where saving returns to."""
-    nxt = ("next=" + quote(back, safe="/")) if back else ""
-    if pk is None:
-        return reverse("team_settings", args=[slug]) if f.kind == "model" else ""
-    detail = reverse("element_detail", args=[slug, f.collection, pk])
-    path = f.path
-    if path.startswith("versions."):  # versions.<number>.<rest>: the rest is inside that version
-        rest = path.split(".", 1)[1]
-        path = next((rest[i + 1:] for i in range(len(rest)) if rest[i] == "." and rest[i + 1:].split(".")[0]
-                     in ("schema", "compat", "version", "example")), "schema")
-    head = path.split(".")[0].split("[")[0]
-    if f.collection == "messages" and head in ("schema", "example", "compat", "version", "headers"):
-        query = "&".join(q for q in ("path=" + quote(path, safe="/"), nxt) if q)
-        return f"{detail}?{query}#version-editor"
-    if f.collection == "messages" and head in ("consumers", "producers"):
-        return f"{detail}#relations"
-    if f.collection == "flows" and head == "steps":
-        return f"{detail}#steps"
-    edit = reverse("element_edit", args=[slug, f.collection, pk]) + ("?" + nxt if nxt else "")
-    return edit + (f"#id_{head}" if head.isidentifier() else "")
 
 
 def _row(slug: str, f: Finding, pks: dict[str, int], lapsed: Any = None, back: str = "") -> dict[str, Any]:

@@ -90,3 +90,15 @@ def test_an_unbounded_string_gets_a_max_length_in_one_click(page: Any) -> None:
     expect(finding.locator(".fix-slot pre.diff .add").filter(has_text="maxLength")).to_have_text('+      "maxLength": 200')
     finding.get_by_role("button", name=re.compile(r"^Apply: Set maxLength")).click()
     expect(page.locator(".flash")).to_contain_text("Set maxLength: 200 on")
+
+
+def test_an_element_page_offers_the_same_one_click_fix_and_comes_back(page: Any) -> None:
+    page.goto("/t/demo-shop/messages/")
+    page.get_by_role("link", name="PaymentFailed", exact=True).click()
+    here = page.url
+    finding = page.locator("#findings li.finding").filter(has_text="payload-size-budget")
+    finding.get_by_role("link", name=re.compile(r"^Fix: Set maxLength")).click()
+    expect(finding.locator(".fix-slot pre.diff")).to_contain_text('"maxLength": 200')
+    finding.get_by_role("button", name=re.compile(r"^Apply: ")).click()
+    expect(page.locator(".flash")).to_contain_text("Set maxLength: 200 on")
+    expect(page).to_have_url(here)
