@@ -41,7 +41,8 @@ def test_a_step_creates_what_it_names_once_and_escapes_it(demo_team: Any, member
     url = reverse("flow_steps", args=[demo_team.slug, flow.pk])
     resp = editor.post(url, {"op": "add", "sentence": "<b>x</b>-service sends PlaceOrder"}, HTTP_HX_REQUEST="true")
     assert resp.status_code == 200 and "<b>x</b>" not in resp.content.decode()
-    assert Message.objects.get(team=demo_team, name="PlaceOrder").kind == "command"
+    placed = Message.objects.get(team=demo_team, name="PlaceOrder")
+    assert (placed.kind, placed.wire_type) == ("command", "order.place")  # kind and wire type from the name
     assert Relation.objects.filter(team=demo_team, service__name="<b>x</b>-service", message__name="PlaceOrder",
                                    role="produces").count() == 1
     editor.post(url, {"op": "add", "sentence": "<b>x</b>-service sends it"}, HTTP_HX_REQUEST="true")

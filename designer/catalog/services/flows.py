@@ -41,6 +41,7 @@ def relation_by_names(*, team: Team, user: Any, service: str, action: str, messa
     Call inside a transaction. Returns {"service", "message", "created": [what was created, in words]}.
     """
     from designer.catalog.models import Message, Relation, Service
+    from designer.core.naming import suggest_wire_type
     from designer.core.steps import suggest_kind
 
     from .elements import clean_name, element_create
@@ -60,7 +61,11 @@ def relation_by_names(*, team: Team, user: Any, service: str, action: str, messa
     msg_row = Message.objects.filter(team=team, name=message).first()
     if msg_row is None:
         new_kind = kind or suggest_kind(message)
-        msg_row = element_create(team=team, user=user, kind="message", data={"name": message, "kind": new_kind})
+        # The wire type its name suggests, in the team's style (as the message form suggests it).
+        existing = list(Message.objects.filter(team=team).exclude(wire_type="").values_list("wire_type", flat=True)[:200])
+        wire = suggest_wire_type(message, new_kind, existing)
+        msg_row = element_create(team=team, user=user, kind="message", data={
+            "name": message, "kind": new_kind, "wire_type": "" if wire in existing else wire})  # one type, one message
         created.append(f"{new_kind} {message}")
     role = "produces" if action == "sends" else "consumes"
     if not Relation.objects.filter(team=team, service=svc_row, message=msg_row, role=role).exists():

@@ -63,10 +63,13 @@ def flow_steps(request: HttpRequest, pk: int) -> HttpResponse:
     i = -1 if parsed is None else parsed
     unchanged = list(steps)
     focus = -1
+    error = ""
     if op == "add":
         form = StepForm(request.POST, team=team)
         if not form.is_valid():
-            flash.error(request, "Choose a service, an action and a message for the step.")
+            error = "Choose a service, an action and a message for the step."
+            if not htmx:
+                flash.error(request, error)
         else:
             steps.append(dict(form.cleaned_data))
     elif op == "remove" and 0 <= i < len(steps):
@@ -78,7 +81,7 @@ def flow_steps(request: HttpRequest, pk: int) -> HttpResponse:
             steps[i], steps[j] = steps[j], steps[i]
             focus = j
     if steps == unchanged:  # a refused or empty request writes nothing, not even history
-        return _steps_block(request, flow, status=422, focus=i, focus_op=op) if htmx else back(request, url)
+        return _steps_block(request, flow, status=422, focus=i, focus_op=op, step_error=error) if htmx else back(request, url)
     try:
         svc.flow_steps_set(team=team, user=request.user, flow=flow, steps=steps, lock_version=lock)
     except (svc.Conflict, svc.ValidationFailed) as exc:
