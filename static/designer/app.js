@@ -134,7 +134,10 @@
       form.appendChild(hidden);
     }
     var parts = path.replace(/\[(\d+)\]/g, ".$1").split(".");
-    var field = parts.shift() === "example" ? "example" : "schema";
+    var head = parts.shift();
+    var plain = editor.querySelector("[name=" + head + "]:not(textarea)");
+    if (plain && (head === "compat" || head === "version")) { plain.focus(); plain.scrollIntoView({block: "center"}); return; }
+    var field = head === "example" ? "example" : "schema";
     var ta = editor.querySelector("textarea[name=" + field + "]");
     if (!ta) return;
     // Each key of the path in turn, as it is written in the JSON text ("properties", then "email"...).

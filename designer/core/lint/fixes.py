@@ -84,8 +84,23 @@ def fixed_schema(schema: JSON, fix: Fix) -> JSON:
     return out
 
 
-def json_diff(before: JSON, after: JSON) -> list[str]:
-    """The lines of a unified diff between two JSON values as they are shown (indent 2)."""
+def json_diff(before: JSON, after: JSON, context: int = 2) -> list[str]:
+    """The lines of a unified diff between two JSON values as they are shown (indent 2).
+
+    Lines are compared without their trailing comma, so adding a last property does not show
+    its neighbour as removed and added again just for the comma JSON then needs after it.
+    """
     a = json.dumps(before, indent=2, ensure_ascii=False).splitlines()
     b = json.dumps(after, indent=2, ensure_ascii=False).splitlines()
-    return [line for line in difflib.unified_diff(a, b, "before", "after", n=2, lineterm="")][2:]
+    matcher = difflib.SequenceMatcher(None, [x.rstrip(",") for x in a], [x.rstrip(",") for x in b], autojunk=False)
+    out: list[str] = []
+    for group in matcher.get_grouped_opcodes(context):
+        i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
+        out.append(f"@@ -{i1 + 1},{i2 - i1} +{j1 + 1},{j2 - j1} @@")
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                out.extend(" " + line for line in b[b1:b2])
+                continue
+            out.extend("-" + line for line in a[a1:a2])
+            out.extend("+" + line for line in b[b1:b2])
+    return out

@@ -36,3 +36,9 @@ def test_it_says_what_each_fix_changes() -> None:
     assert relation_fix(Fix("set", "consumers.billing.dedup_key", "id", "")) == ("billing", "dedup_key")
     assert fix_target(Fix("set", "x-reserved", ["old"], "")) == "schema"
     assert fix_target(None) == ""
+
+
+def test_the_diff_shows_only_the_lines_that_change_not_their_commas() -> None:
+    after = fixed_schema(SCHEMA, Fix("add-property", "correlationId", {"type": "string"}, ""))
+    changed = [line for line in json_diff(SCHEMA, after) if line[:1] in "+-"]
+    assert changed == ['+    "correlationId": {', '+      "type": "string"', "+    }"]
