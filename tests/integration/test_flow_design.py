@@ -43,6 +43,7 @@ def test_a_step_creates_what_it_names_once_and_escapes_it(demo_team: Any, member
     assert resp.status_code == 200 and "<b>x</b>" not in resp.content.decode()
     placed = Message.objects.get(team=demo_team, name="PlaceOrder")
     assert (placed.kind, placed.wire_type) == ("command", "order.place")  # kind and wire type from the name
+    assert placed.versions.get().schema == {"type": "object", "properties": {}, "required": []}  # as the form starts it
     assert Relation.objects.filter(team=demo_team, service__name="<b>x</b>-service", message__name="PlaceOrder",
                                    role="produces").count() == 1
     editor.post(url, {"op": "add", "sentence": "<b>x</b>-service sends it"}, HTTP_HX_REQUEST="true")

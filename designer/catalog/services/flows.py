@@ -1,6 +1,7 @@
 """Writes only flows have: their ordered steps."""
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db import transaction
@@ -40,6 +41,7 @@ def relation_by_names(*, team: Team, user: Any, service: str, action: str, messa
 
     Call inside a transaction. Returns {"service", "message", "created": [what was created, in words]}.
     """
+    from designer.catalog.kinds.message import NEW_SCHEMA
     from designer.catalog.models import Message, Relation, Service
     from designer.core.naming import suggest_wire_type
     from designer.core.steps import suggest_kind
@@ -64,8 +66,11 @@ def relation_by_names(*, team: Team, user: Any, service: str, action: str, messa
         # The wire type its name suggests, in the team's style (as the message form suggests it).
         existing = list(Message.objects.filter(team=team).exclude(wire_type="").values_list("wire_type", flat=True)[:200])
         wire = suggest_wire_type(message, new_kind, existing)
+        # The schema a new message's form starts from (an empty object), so it is what the
+        # form would have made: simulated and real events carry an object, not null.
         msg_row = element_create(team=team, user=user, kind="message", data={
-            "name": message, "kind": new_kind, "wire_type": "" if wire in existing else wire})  # one type, one message
+            "name": message, "kind": new_kind, "wire_type": "" if wire in existing else wire,  # one type, one message
+            "schema": copy.deepcopy(NEW_SCHEMA)})
         created.append(f"{new_kind} {message}")
     role = "produces" if action == "sends" else "consumes"
     if not Relation.objects.filter(team=team, service=svc_row, message=msg_row, role=role).exists():
