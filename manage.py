@@ -15,7 +15,13 @@ def main() -> None:
         from designer.cli import main as run_file_command
 
         if handles(sys.argv):
-            sys.exit(run_file_command(sys.argv))
+            code = run_file_command(sys.argv)
+            # Leave without tearing down the heap: freeing a big file's data, model and findings
+            # object by object costs ~0.3 s of CPU at 5,000 messages and frees nothing the OS
+            # would not take back anyway. Output is flushed first; nothing else is pending.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "designer.settings")
         from django.core.exceptions import ImproperlyConfigured
         from django.core.management import execute_from_command_line

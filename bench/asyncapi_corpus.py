@@ -318,11 +318,18 @@ def validate(paths: list[Path]) -> dict[str, str]:
                             env={**os.environ, "ASYNCAPI_PARSER_DIR": str(NODE_MODULES)}, check=False,
                             timeout=3600)
     out: dict[str, str] = {str(p): "" for p in paths}
+    seen: set[str] = set()
     for line in result.stdout.splitlines():
         for p in paths:
             prefix = f"{p}: "
-            if line.startswith(prefix) and not line.endswith(": valid"):
-                out[str(p)] += line[len(prefix):] + "\n"
+            if line.startswith(prefix):
+                seen.add(str(p))
+                if not line.endswith(": valid"):
+                    out[str(p)] += line[len(prefix):] + "\n"
+    missing = [str(p) for p in paths if str(p) not in seen]
+    if missing:  # the validator did not run (missing modules, a crash): no verdict is not "valid"
+        raise SystemExit(f"the official parser gave no verdict on {len(missing)} documents "
+                         f"(exit {result.returncode}): {result.stderr.strip()[-1500:]}")
     return out
 
 

@@ -14,6 +14,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from designer.catalog.routing import websocket_urlpatterns as catalog_ws  # noqa: E402
+from designer.lifespan import lifespan  # noqa: E402
+from designer.outage import WebsocketOutageGuard  # noqa: E402
 from designer.traffic.asgi_ingest import wrap_http  # noqa: E402
 from designer.traffic.routing import websocket_urlpatterns as traffic_ws  # noqa: E402
 
@@ -44,5 +46,8 @@ class BrowserOriginValidator:
 
 application = ProtocolTypeRouter({
     "http": http_app,
-    "websocket": BrowserOriginValidator(AuthMiddlewareStack(URLRouter(websocket_routes))),
+    # Outermost: a handshake while Redis or the database is down answers 503 with the reason.
+    "websocket": WebsocketOutageGuard(BrowserOriginValidator(AuthMiddlewareStack(URLRouter(websocket_routes)))),
+    # Start-up says what is unreachable; shutdown stops the live pipeline within seconds.
+    "lifespan": lifespan,
 })

@@ -74,6 +74,10 @@ def database_from_env() -> dict[str, object]:
         raise ImproperlyConfigured(f"DATABASE_URL={raw!r} names no database.")
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    else:
+        # An unreachable server costs a request 3 s and a 503 naming it (designer/outage.py),
+        # not the operating system's two-minute connect timeout.
+        config.setdefault("OPTIONS", {})["connect_timeout"] = 3
     return config
 
 
@@ -126,10 +130,12 @@ INSTALLED_APPS = [
     "designer.diagrams",
     "designer.codeweb",
     "designer.traffic",
+    "designer.proposals",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "designer.outage.OutageMiddleware",  # Redis or the database unreachable: 503 with the reason
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,13 +171,19 @@ DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = redis_url_from_env()
+# Every Redis client (cache, channel layer, Celery broker, live pipeline, taps' publishing)
+# gives up after this long: an unreachable Redis costs a request 2 s and a plain 503
+# (designer/outage.py), never a page hanging for the OS's TCP timeout.
+REDIS_TIMEOUT_SECONDS = 2.0
+REDIS_CLIENT_OPTIONS = {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS}
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             # Pub/sub crosses Redis database numbers: a distinct prefix keeps two deployments (or
             # two test runs) sharing one Redis from hearing each other's groups.
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "asgi")},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, **REDIS_CLIENT_OPTIONS}],
+                       "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "asgi")},
         }
     }
 else:
@@ -185,10 +197,24 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_TIME_LIMIT = 300  # no task may hold a worker for more than five minutes
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ACKS_LATE = True  # tasks are idempotent; a crashed worker's task is re-run
+# Tasks write their outcome to the database; nobody waits on a result. Ignoring results also
+# keeps ``.delay()`` from subscribing to the result store, whose reconnect loop held a request
+# for 19 s when Redis was down (a test that waits passes ``ignore_result=False``).
+CELERY_TASK_IGNORE_RESULT = True
+# Enqueueing fails within about 2 s when the broker is unreachable (one quick retry), and the
+# request answers 503 (designer/outage.py) instead of waiting through kombu's default retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_BROKER_TRANSPORT_OPTIONS = {**REDIS_CLIENT_OPTIONS, "max_retries": 1}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1, "interval_start": 0,
+                                                            "interval_step": 0.2, "interval_max": 0.2}}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": dict(REDIS_CLIENT_OPTIONS)}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -271,8 +297,10 @@ if PRODUCTION and not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"client_errors": {"()": "designer.logfilters.ClientErrorsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # An outage is logged as one line now and then, not a traceback a second (designer/outage.py).
+    "filters": {"quiet_outages": {"()": "designer.outage.QuietOutageLogs"},
+                "client_errors": {"()": "designer.logfilters.ClientErrorsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet_outages"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     # A 403/404 is logged on one line, without the exception's traceback (see logfilters).
     "loggers": {"django.request": {"filters": ["client_errors"]}},

@@ -14,6 +14,8 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
+from designer import outage
+
 log = logging.getLogger(__name__)
 
 
@@ -28,6 +30,9 @@ def _send(group: str, payload: dict[str, Any]) -> None:
         return
     try:
         async_to_sync(layer.group_send)(group, payload)
+    except outage.REDIS_ERRORS as exc:  # an outage must never break a write that already committed
+        outage.note_redis_down(exc)
+        log.warning("live push to %s failed: Redis is unreachable (%s)", group, exc)
     except Exception:  # a broken channel layer must never break a write that already committed
         log.exception("live push to %s failed", group)
 
@@ -36,6 +41,10 @@ def publish_changes(team_id: int) -> int:
     """Relay this team's unpublished change records; returns how many were sent."""
     from .models import Change
 
+    if not outage.redis_available():
+        # Left unpublished: the periodic relay sends them once Redis is back (a row marked
+        # published now would never reach the browsers).
+        return 0
     with transaction.atomic():
         rows = list(
             Change.objects.select_for_update(skip_locked=True)
@@ -67,9 +76,12 @@ def publish_frame(team_id: int, frame: dict[str, Any]) -> None:
 async def apublish_frame(team_id: int, frame: dict[str, Any]) -> None:
     """Async variant of ``publish_frame`` for the ingest pipeline."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or outage.redis_known_down():  # this frame is lost either way; do not wait 2 s
         return
     try:
         await layer.group_send(team_group(team_id, "traffic"), {"type": "traffic.frame", **frame})
+    except outage.REDIS_ERRORS as exc:
+        outage.note_redis_down(exc)
+        log.warning("traffic push for team %s failed: Redis is unreachable (%s)", team_id, exc)
     except Exception:
         log.exception("traffic push for team %s failed", team_id)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from designer import outage
 from designer.catalog.models import Team
 from designer.catalog.selectors import team_model
 from designer.core.codegen import LANGUAGES, generate
@@ -56,12 +57,24 @@ def bundle_request(*, team: Team, user: Any, lang: str) -> CodeBundle:
         raise ValueError(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)} or all")
     from .tasks import build_bundle
 
+    # A bundle is built by a worker: with the task queue unreachable, say so before writing a
+    # row that would wait forever.
+    outage.require_task_queue("building a code bundle")
+
+    def enqueue() -> None:
+        try:
+            build_bundle.delay(bundle.pk)
+        except outage.REDIS_ERRORS as exc:  # lost between the check and the commit
+            CodeBundle.objects.filter(pk=bundle.pk).update(
+                status="failed", error="The task queue (Redis) was unreachable; request the bundle again.")
+            raise outage.ServiceUnavailable("redis", "building a code bundle") from exc
+
     with transaction.atomic():
         revision = Team.objects.filter(pk=team.pk).values_list("revision", flat=True).get()
         bundle = CodeBundle.objects.create(team=team, revision=revision, lang=lang, created_by=user)
         old = CodeBundle.objects.filter(team=team).exclude(pk=bundle.pk).order_by("-id")[KEEP_BUNDLES:]
         CodeBundle.objects.filter(pk__in=[b.pk for b in old]).delete()
-        transaction.on_commit(lambda: build_bundle.delay(bundle.pk))
+        transaction.on_commit(enqueue)
     return bundle
 
 

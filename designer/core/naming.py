@@ -75,7 +75,10 @@ ACTION_VERBS: frozenset[str] = frozenset(_words(
     "replay rerun rotate promote demote snapshot backup migrate scale invoke execute trigger share "
     "unshare tag untag describe modify batch request reply forward escalate refresh recompute "
     "rebuild reissue redeliver resend reprocess revert undo archive unarchive pin unpin star react "
-    "mute unmute kick post upload download"
+    "mute unmute kick post upload download "
+    # Verbs of saying and messaging (a say, an echo, an ask are rare nouns): first in a message
+    # name they ask for the act, as in SayHello, EchoText or AskQuestion.
+    "say tell ask speak talk greet echo answer notify announce"
 ))
 # Verbs a query may start with: they ask for data and change nothing.
 RETRIEVAL_VERBS: frozenset[str] = frozenset(_words(
@@ -619,7 +622,11 @@ CASING_STYLES: tuple[str, ...] = (
 
 @lru_cache(maxsize=131072)
 def casing_styles(name: str) -> frozenset[str]:
-    """The casing styles ``name`` is written in; a single word fits several (``order``)."""
+    """The casing styles ``name`` is written in; a single word fits several (``order``), and a
+    single letter every one: it is a code (Slack's channel types ``C``, ``G``, ``D``), not a word
+    with a casing."""
+    if len(name) == 1 and name.isalpha():
+        return frozenset(CASING_STYLES)
     out: set[str] = set()
     if re.fullmatch(r"[A-Z][a-z0-9]*(?:[A-Z][a-z0-9]*)*|[A-Z][A-Za-z0-9]*", name) and not (
         name.isupper() and len(name) > 1 and "_" not in name and len(split_identifier(name)) == 1
@@ -657,6 +664,35 @@ def render(words: list[str], style: str) -> str:
     if style == "dot.case":
         return ".".join(lower)
     raise ValueError(f"unknown casing style {style!r}")
+
+
+# A channel name is a path: its levels are separated by "/" (MQTT, AMQP, WebSocket, HTTP) or
+# "." (Kafka, NATS), and "{streetlightId}" stands for a parameter's value. Neither the separator
+# nor a parameter's own name is the channel's casing: "smartylighting/streetlights/1/0/event/
+# {streetlightId}/lighting/measured" is written like "some.channel".
+_PLACEHOLDER = re.compile(r"\{[^{}/]*\}")
+
+
+@lru_cache(maxsize=65536)
+def channel_casing_form(name: str) -> str:
+    """The part of a channel name whose casing is judged: levels joined by "." (so "/" and "."
+    paths compare alike), parameter placeholders left out."""
+    if "/" not in name and "{" not in name:
+        return name
+    levels = (_PLACEHOLDER.sub("", level) for level in name.split("/"))
+    return re.sub(r"\.{2,}", ".", ".".join(levels)).strip(".")  # "" for "{tenant}": no casing
+
+
+def render_channel(name: str, style: str) -> str:
+    """Rewrite a channel name in a casing style, keeping its "/" levels and parameters."""
+    if "/" not in name and "{" not in name:
+        return render(split_identifier(name), style)
+    out = []
+    for level in name.split("/"):
+        parts = re.split(r"(\{[^{}/]*\})", level)
+        out.append("".join(p if p.startswith("{") or not split_identifier(p)
+                           else render(split_identifier(p), style) for p in parts))
+    return "/".join(out)
 
 
 def suggest_wire_type(name: str, kind: str = "event", existing: tuple[str, ...] | list[str] = ()) -> str:

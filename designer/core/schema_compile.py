@@ -25,6 +25,7 @@ a schema, ``$.items[0].sku: ...`` for an instance that does not match.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -183,6 +184,41 @@ def reference_problems(schema: JSON) -> list[str]:
     return out
 
 
+# ---- one look in C for the common case ------------------------------------------------------
+_CANON = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+_JSON_STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_NOT_BRACKETS = re.compile(rb"[^\[\]{}]+")
+_BRACKET_STEP = {ord("{"): 1, ord("["): 1, ord("}"): -1, ord("]"): -1}
+_REF_MARKS = tuple(f'"{key}"'.encode() for key in _REF_KEYS)
+
+
+def _text_depth(text: bytes) -> int:
+    """How deeply brackets nest in a JSON text (strings left out): ``json_depth`` of its value."""
+    brackets = _NOT_BRACKETS.sub(b"", _JSON_STRINGS.sub(b"", text))
+    return max(itertools.accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0)
+
+
+def _quick(schema: JSON) -> bytes | None:
+    """``schema``'s canonical text when one pass in C proves it within ``MAX_DEPTH`` and
+    ``MAX_NODES`` and free of references (most schemas); None when the walks must decide.
+
+    orjson serialises at C speed (it refuses more than 255 levels, and non-JSON values, so those
+    take the slow path and get its messages). In the text every value takes at least one
+    character, nesting is bracket depth, and a schema without the text ``"$ref"`` (nor the other
+    reference keywords) has no reference: a string value that merely looks like one only sends
+    the schema down the exact path.
+    """
+    try:
+        text = orjson.dumps(schema, option=_CANON)
+    except TypeError:
+        return None
+    if len(text) > MAX_NODES or any(mark in text for mark in _REF_MARKS):
+        return None
+    if text.count(b"{") + text.count(b"[") > MAX_DEPTH and _text_depth(text) > MAX_DEPTH:
+        return None
+    return text
+
+
 def _refuse(uri: str) -> Any:
     """The retriever given to jsonschema-rs: nothing outside the document is ever fetched."""
     raise ValueError(f"{uri} is outside this schema and is not fetched")
@@ -236,14 +272,16 @@ def schema_problems(schema: JSON) -> list[str]:
         return []
     if not isinstance(schema, dict):
         return ["schema: a JSON Schema must be an object (or true/false)"]
-    shape = shape_problem(schema, "the schema")
-    if shape:
-        return [f"schema: {shape}"]
-    if _count(schema, MAX_NODES + 1) > MAX_NODES:
-        return [f"schema: the schema has more than {MAX_NODES:,} values; split it up"]
-    refs = reference_problems(schema)
-    if refs:
-        return refs[:MAX_PROBLEMS]
+    text = _quick(schema)
+    if text is None:
+        shape = shape_problem(schema, "the schema")
+        if shape:
+            return [f"schema: {shape}"]
+        if _count(schema, MAX_NODES + 1) > MAX_NODES:
+            return [f"schema: the schema has more than {MAX_NODES:,} values; split it up"]
+        refs = reference_problems(schema)
+        if refs:
+            return refs[:MAX_PROBLEMS]
     declared = schema.get("$schema", _DEFAULT_META)
     if not isinstance(declared, str):
         return ["schema.$schema: must be a string naming a JSON Schema draft"]
@@ -253,7 +291,9 @@ def schema_problems(schema: JSON) -> list[str]:
                 "draft-06, draft-04, 2019-09)"]
     out: list[str] = []
     try:
-        errors = _meta_validator(meta).iter_errors(schema)
+        validator = _meta_validator(meta)
+        # is_valid answers the common case in one call without building error objects.
+        errors = () if validator.is_valid(schema) else validator.iter_errors(schema)
         for err in errors:
             line = f"{json_path(list(err.instance_path), 'schema')}: {_clip(_reword(err.message, err.instance_path))}"
             if line not in out:
@@ -265,7 +305,8 @@ def schema_problems(schema: JSON) -> list[str]:
     if out:
         return sorted(out)
     try:
-        compile_schema(schema)
+        # Shape and references are checked above: compile the text (cached by it) directly.
+        _compile(text) if text is not None else compile_schema(schema)
     except SchemaError as exc:
         return exc.problems
     return []
@@ -308,6 +349,9 @@ def compile_schema(schema: JSON) -> Any:
     returned object has ``is_valid(instance)`` and ``iter_errors(instance)``.
     """
     if isinstance(schema, dict):
+        text = _quick(schema)
+        if text is not None:
+            return _compile(text)
         shape = shape_problem(schema, "the schema")
         if shape:
             raise SchemaError([f"schema: {shape}"])

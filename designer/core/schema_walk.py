@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from designer.core.jsonvalue import resolve_pointer
@@ -118,11 +119,27 @@ def is_object(node: JSON) -> bool:
     return isinstance(node.get("properties"), dict)
 
 
-def properties_of(node: JSON, root: JSON) -> dict[str, Any]:
-    """The direct properties of an object node (``allOf`` branches and ``$ref`` merged)."""
+# properties_of per (node, root) object pair, like _WALKS below: a dozen rules ask for the
+# top-level (and payload, metadata) properties of every message on each lint.
+_PROPS: OrderedDict[tuple[int, int], tuple[JSON, JSON, Mapping[str, Any]]] = OrderedDict()
+_PROPS_MAX = 50_000
+
+
+def properties_of(node: JSON, root: JSON) -> Mapping[str, Any]:
+    """The direct properties of an object node (``allOf`` branches and ``$ref`` merged).
+
+    Read-only (the answer is shared by every caller asking about the same node)."""
+    key = (id(node), id(root))
+    hit = _PROPS.get(key)
+    if hit is not None and hit[0] is node and hit[1] is root:
+        return hit[2]
     out: dict[str, Any] = {}
     _collect(resolve(node, root), root, out, 0)
-    return out
+    found = MappingProxyType(out)
+    _PROPS[key] = (node, root, found)
+    if len(_PROPS) > _PROPS_MAX:
+        _PROPS.popitem(last=False)
+    return found
 
 
 def _collect(node: JSON, root: JSON, out: dict[str, Any], depth: int) -> None:

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from designer import outage
 from designer.catalog import render as rd
 from designer.catalog.models import Team
 from designer.catalog.selectors import element_pks, team_model
@@ -126,8 +127,14 @@ def diagram_request(*, team: Team, view: ViewOptions) -> DiagramRender:
 
         def enqueue_task() -> None:
             try:
+                outage.require_task_queue("drawing a diagram")
                 render_diagram.delay(team_id, revision, options)
-            except Exception:  # broker down: the row stays pending and is retried once stale
+            except (*outage.REDIS_ERRORS, outage.ServiceUnavailable) as exc:
+                # The task queue (Redis) is down: draw here, as the embedded default does, so
+                # diagram pages keep working during the outage.
+                log.warning("diagram for team %s drawn in-process: the task queue is unreachable (%s)", team_id, exc)
+                draw(team=team, revision=revision, view=view)
+            except Exception:  # broker broken otherwise: the row stays pending, retried once stale
                 log.exception("could not enqueue diagrams.render_diagram for team %s", team_id)
 
         transaction.on_commit(enqueue_task)

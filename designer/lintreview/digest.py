@@ -26,6 +26,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from designer.core import kinds
 from designer.core.model import Model
 
 IDENTITY_CATEGORIES = frozenset({"naming"})
@@ -44,48 +45,42 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _element(model: Model, key: str) -> Any:
-    coll, _, name = key.partition("/")
-    tables: dict[str, Mapping[str, Any]] = {
-        "messages": model.messages_by_name, "services": model.services_by_name,
-        "channels": model.channels_by_name, "flows": {f.name: f for f in model.flows},
-    }
-    return tables.get(coll, {}).get(name)
-
-
 def relevant_state(model: Model, element_key: str, category: str) -> Any:
     """The part of ``model`` a rule of ``category`` looks at for the element ``element_key``."""
     if element_key == "model":
         return {"envelope": _plain(model.envelope), "compat": _plain(model.default_compat),
-                "names": sorted(f"{k}" for k in (
-                    [f"messages/{m.name}" for m in model.messages]
-                    + [f"services/{s.name}" for s in model.services]
-                    + [f"channels/{c.name}" for c in model.channels]
-                    + [f"flows/{f.name}" for f in model.flows]))}
-    obj = _element(model, element_key)
-    if obj is None:
+                "names": sorted(f"{kind.section}/{el.name}" for kind in kinds.ELEMENT_KINDS
+                                for el in kind.elements(model))}
+    kind = kinds.BY_SECTION.get(element_key.partition("/")[0])
+    obj = kinds.element(model, element_key)
+    if kind is None or obj is None:
         return None  # the element is gone: any stored digest differs from this one
-    coll = element_key.partition("/")[0]
     if category in IDENTITY_CATEGORIES:
         state: dict[str, Any] = {"name": obj.name}
         for attr in ("kind", "type", "broker"):
             if hasattr(obj, attr):
                 state[attr] = getattr(obj, attr)
         return state
-    if category in SCHEMA_CATEGORIES and coll == "messages":
+    if category in SCHEMA_CATEGORIES and "versions" in kind.children:
         return {"name": obj.name, "kind": obj.kind, "type": obj.type,
                 "versions": _plain(obj.versions), "envelope": _plain(model.envelope)}
     state = {"element": _plain(obj)}
     if category in NEIGHBOUR_CATEGORIES or category not in IDENTITY_CATEGORIES | SCHEMA_CATEGORIES:
         name: str = obj.name
-        attr = {"messages": "message", "services": "service", "channels": "channel"}.get(coll, "")
+        # The relations that name it (a message's, a service's, a channel's), as the kind
+        # registry declares what a relation names.
+        attr = next((a.name for a in kinds.RELATION.refs if a.ref == kind.key), "")
         if attr:
             rels = [r for r in model.relations if str(getattr(r, attr)) == name]
             state["relations"] = sorted(json.dumps(_plain(r), sort_keys=True) for r in rels)
-        if coll == "messages" and obj.channel:
-            state["channel"] = _plain(model.channels_by_name.get(obj.channel))
-        if coll == "channels":
-            state["messages"] = sorted(m.name + "/" + m.kind for m in model.messages if m.channel == name)
+        # The channel it uses, and for a channel the messages that use it.
+        for ref in kind.refs:
+            if ref.ref == kinds.CHANNEL.key and getattr(obj, ref.name):
+                state[ref.name] = _plain(kinds.element(model, f"{kinds.CHANNEL.section}/{getattr(obj, ref.name)}"))
+        if kind is kinds.CHANNEL:
+            on_it = [(other, a) for other in kinds.ELEMENT_KINDS for a in other.refs if a.ref == kind.key]
+            state["messages"] = sorted(el.name + "/" + el.kind for other, a in on_it
+                                       for el in other.elements(model) if getattr(el, a.name) == name)
     return state
 
 

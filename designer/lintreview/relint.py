@@ -23,8 +23,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 
+from designer import outage
 from designer.core.lint.engine import Linter
 from designer.core.lint.finding import Finding
 from designer.core.model import Model
@@ -92,7 +94,30 @@ def _shared_linter(ident: str) -> Linter | None:
 
 
 def findings_for(team: Any, model: Model) -> Result:
-    """The findings of ``model`` (the team's current snapshot) if they come cheaply, see above."""
+    """The findings of ``model`` (the team's current snapshot) if they come cheaply, see above.
+
+    With Redis unreachable (production mode) there is no shared state and no worker: the lint
+    runs here, as on the embedded default, so pages keep showing findings during the outage.
+    """
+    if getattr(settings, "REDIS_URL", "") and not outage.redis_available():
+        return _lint_here(team, model)
+    try:
+        return _findings_for(team, model)
+    except outage.REDIS_ERRORS as exc:
+        outage.note_redis_down(exc)
+        log.warning("lint of team %s runs in-process: Redis is unreachable (%s)", team.pk, exc)
+        return _lint_here(team, model)
+
+
+def _lint_here(team: Any, model: Model) -> Result:
+    ident = identity(team)
+    linter = _local(ident) or Linter()
+    found = linter.lint(model)
+    _keep(ident, linter)
+    return Result(found, how="in-process")
+
+
+def _findings_for(team: Any, model: Model) -> Result:
     ident = identity(team)
     linter = _local(ident) or _shared_linter(ident)
     if linter is not None:

@@ -132,6 +132,11 @@ def _url(name: str, team: Team) -> str:
     return reverse(name, args=[team.slug])
 
 
+def team_waiver(team: Team, waiver_id: int) -> Waiver | None:
+    """The waiver ``waiver_id`` of ``team``, or None (none such, or another team's)."""
+    return Waiver.objects.filter(pk=waiver_id, team=team).first()
+
+
 def _with_waivers(team: Team, model: Model, findings: list[Finding]) -> TeamLint:
     """Leave out findings covered by an active waiver that has not lapsed."""
     waivers = {w.fingerprint: w for w in Waiver.objects.filter(team=team, revoked_at__isnull=True)

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,7 +28,6 @@ from . import selectors as linting
 from . import services as svc
 from .fixes import editor_url, fix_apply, fix_plan
 from .forms import LintConfigForm, WaiverForm
-from .models import Waiver
 
 GROUPS = ("severity", "rule", "element")
 
@@ -143,7 +142,9 @@ def waive(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke(request: HttpRequest, wid: int) -> HttpResponse:
     team = request.team  # type: ignore[attr-defined]
-    waiver = get_object_or_404(Waiver, pk=wid, team=team)
+    waiver = linting.team_waiver(team, wid)
+    if waiver is None:
+        raise Http404("No such waiver.")
     svc.waiver_revoke(team=team, user=request.user, waiver=waiver)
     flash.success(request, f"Revoked the waiver of {waiver.rule} on {waiver.element_key}.")
     nxt = request.POST.get("next", "")

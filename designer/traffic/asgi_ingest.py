@@ -13,7 +13,9 @@ from typing import Any
 
 from django.conf import settings
 
-from .ingest import Answer, authenticate_for, bearer, error, ingest, too_large
+from designer import outage
+
+from .ingest import Answer, authenticate_for, bearer, error, ingest, too_large, unavailable
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +76,14 @@ async def ingest_app(scope: Scope, receive: Receive, send: Send, slug: str) -> N
             chunks.append(chunk)
             more = message.get("more_body", False)
         answer = await ingest(slug, headers, b"".join(chunks), secret)
-    except Exception:  # never a traceback to the client; the log keeps it
-        log.exception("ingest failed")
-        answer = error(500, "internal error while ingesting; the event was not checked")
+    except Exception as exc:  # never a traceback to the client; the log keeps it
+        service = outage.classify(exc)
+        if service is not None:  # Redis or the database unreachable: 503, retry later
+            log.warning("ingest for %s: 503, %s unreachable (%s: %s)", slug, service, type(exc).__name__, exc)
+            answer = unavailable(service)
+        else:
+            log.exception("ingest failed")
+            answer = error(500, "internal error while ingesting; the event was not checked")
     await _answer(send, answer)
 
 

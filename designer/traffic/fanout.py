@@ -30,6 +30,10 @@ RESUME_BUFFER = 10_000
 CLIENT_QUEUE_FRAMES = 100
 # A hub with no client keeps listening this long, so a browser reconnecting can resume.
 HUB_LINGER_SECONDS = 120.0
+# Leaving the team's group at the end is given up after this long (Redis may be hanging), and
+# shutdown waits at most SHUTDOWN_SECONDS for all hubs.
+DISCARD_SECONDS = 1.0
+SHUTDOWN_SECONDS = 2.0
 
 
 @dataclass
@@ -124,8 +128,9 @@ class TeamHub:
                     break
         finally:
             try:
-                await layer.group_discard(group, channel)
-            except Exception:  # the layer may already be gone at shutdown
+                # Bounded: with Redis hanging, a cancelled hub must still end (shutdown waits for it).
+                await asyncio.wait_for(layer.group_discard(group, channel), DISCARD_SECONDS)
+            except (Exception, asyncio.CancelledError):  # the layer may be gone or Redis down
                 pass
 
     def dispatch(self, messages: list[dict[str, Any]]) -> None:
@@ -180,9 +185,14 @@ async def hub_for(team_id: int) -> TeamHub:
 
 
 async def shutdown() -> None:
-    """Stop this event loop's hubs (tests; server shutdown)."""
+    """Stop this event loop's hubs within ``SHUTDOWN_SECONDS`` whatever Redis does (tests; server
+    shutdown): a hub still stuck after that is left behind with a warning, never waited on."""
     hubs = _HUBS.pop(asyncio.get_running_loop(), {})
-    tasks = [h.task for h in hubs.values() if h.task is not None]
+    tasks = [h.task for h in hubs.values() if h.task is not None and not h.task.done()]
     for t in tasks:
         t.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    if not tasks:
+        return
+    _, pending = await asyncio.wait(tasks, timeout=SHUTDOWN_SECONDS)
+    if pending:
+        log.warning("%d traffic hub(s) did not stop within %.1f s; left behind", len(pending), SHUTDOWN_SECONDS)

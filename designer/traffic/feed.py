@@ -8,6 +8,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 
+from designer import outage
 from designer.core.traffic import ObservedEvent
 
 from .pipeline import get_pipeline, shutdown
@@ -33,6 +34,22 @@ async def run_tap(tap: Tap, team_id: int, *, say: Callable[[str], None], stop: a
         say(f"{time.strftime('%H:%M:%S')} {tap.name}: {state}{' - ' + detail if detail else ''}")
 
     async def feed(events: list[ObservedEvent]) -> None:
+        # The live stream (Redis) unreachable: hold this batch and stop reading from the broker
+        # until it is back, as a producer retries after ingest's 503, so events wait on the
+        # broker instead of being checked for nobody (streams and queues keep them meanwhile).
+        wait = outage.RETRY_AFTER_SECONDS / 5
+        while not await outage.aredis_available():
+            if tap.state != "paused":
+                tap.state = "paused"
+                status("paused", "the live stream (Redis) is unreachable; holding events until it is back")
+            try:
+                await asyncio.wait_for(stop.wait(), wait)
+                return  # stopping while paused: the held batch is not checked
+            except TimeoutError:
+                wait = min(wait * 2, outage.RETRY_AFTER_SECONDS * 2)
+        if tap.state == "paused":
+            tap.state = "connected"
+            status("connected", "the live stream is back")
         results = await pipeline.ingest(team_id, events)
         found["findings"] += sum(len(r) for r in results)
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from designer import outage
 from designer.core.traffic import ObservedEvent, ParseError, parse_request
 
 from .pipeline import finding_view, get_pipeline, token_key
@@ -131,6 +132,10 @@ async def ingest(slug: str, headers: Mapping[str, str], body: bytes, secret: str
     team_id, token_slug = await authenticate_for(slug, secret)
     if isinstance(team_id, Answer):
         return team_id
+    if getattr(settings, "REDIS_URL", "") and not await outage.aredis_available():
+        # Events go to browsers through Redis: refuse them (producers and taps retry) rather
+        # than answer 202 for events nobody will see streamed.
+        return stream_unavailable()
     key = token_key(secret)
     wait = LIMITER.retry_after(key)
     if wait:
@@ -183,6 +188,20 @@ def _accepted(index: int, ev: ObservedEvent, found: list[Any], now: float) -> di
                           if k in ("kind", "severity", "detail", "path", "message")} for f in found]}
 
 
+def stream_unavailable() -> Answer:
+    """503: the live stream (Redis) is unreachable; nothing was accepted."""
+    return error(503, "live traffic cannot be streamed right now: Redis (the live-update channel) is "
+                      "unreachable. Nothing was accepted; send the events again after Retry-After seconds.",
+                 [("retry-after", str(outage.RETRY_AFTER_SECONDS))])
+
+
+def unavailable(service: str) -> Answer:
+    """503 for an outage met while ingesting (the database holds the tokens and the model)."""
+    if service == "redis":
+        return stream_unavailable()
+    return error(503, outage.reason(service, "ingesting events"), [("retry-after", str(outage.RETRY_AFTER_SECONDS))])
+
+
 def too_large(length: int) -> Answer:
     return error(413, f"body of {length} bytes exceeds the limit of {settings.TRAFFIC_MAX_BODY_BYTES} bytes")
 
@@ -197,7 +216,13 @@ async def events_view(request: HttpRequest, slug: str) -> HttpResponse:
     secret = bearer(request.headers.get("Authorization"))
     answer: Answer
     length = int(request.headers.get("Content-Length") or 0)
-    first, _ = await authenticate_for(slug, secret)
+    try:
+        first, _ = await authenticate_for(slug, secret)
+    except Exception as exc:
+        service = outage.classify(exc)
+        if service is None:
+            raise
+        first = unavailable(service)
     if isinstance(first, Answer):
         answer = first
     elif length > settings.TRAFFIC_MAX_BODY_BYTES:
@@ -207,7 +232,13 @@ async def events_view(request: HttpRequest, slug: str) -> HttpResponse:
         if len(body) > settings.TRAFFIC_MAX_BODY_BYTES:
             answer = too_large(len(body))
         else:
-            answer = await ingest(slug, dict(request.headers), body, secret)
+            try:
+                answer = await ingest(slug, dict(request.headers), body, secret)
+            except Exception as exc:
+                service = outage.classify(exc)
+                if service is None:
+                    raise
+                answer = unavailable(service)
     resp = HttpResponse(answer.content(), status=answer.status, content_type="application/json")
     for k, v in answer.headers:
         resp[k] = v

@@ -28,6 +28,7 @@ import orjson
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
+from designer import outage
 from designer.catalog import live
 from designer.core.traffic import ObservedEvent, TrafficChecker, TrafficFinding
 from designer.traffic import recent
@@ -61,6 +62,9 @@ IDLE_SECONDS = 15 * 60
 MAX_FEEDS = 50
 # Kept findings per team: beyond this the least recently seen groups are deleted.
 MAX_KEPT_FINDINGS = 10_000
+# Each step of closing the pipeline (stop the frame loop, last frames, last batch) is given up
+# after this long, so shutdown ends within seconds whatever Redis or the database does.
+CLOSE_STEP_SECONDS = 1.5
 
 
 def _cut(value: Any, n: int) -> str:
@@ -151,15 +155,18 @@ class IdAllocator:
         if getattr(settings, "REDIS_URL", ""):
             import redis.asyncio as aioredis
 
-            self._redis = aioredis.from_url(settings.REDIS_URL)
+            self._redis = aioredis.from_url(settings.REDIS_URL, **outage.redis_client_options())
 
     async def take(self, team_id: int, n: int) -> int:
         """Reserve ``n`` ids; returns the first."""
-        if self._redis is not None:
+        if self._redis is not None and not outage.redis_known_down():
             try:
                 end = int(await self._redis.incrby(f"designer:traffic:{team_id}:ids", n))
                 return end - n + 1
-            except Exception:  # Redis down: frames must still flow (ids restart from the clock)
+            except outage.REDIS_ERRORS as exc:  # Redis down: frames still flow (ids from the clock)
+                outage.note_redis_down(exc)
+                log.warning("id allocation in Redis failed: %s", exc)
+            except Exception:
                 log.exception("id allocation in Redis failed")
         counter = self._local.get(team_id)
         if counter is None:
@@ -419,19 +426,41 @@ class Pipeline:
             log.exception("writing traffic to the database failed")
 
     async def close(self) -> None:
-        """Stop the frame loop and write what is pending."""
+        """Stop the frame loop and write what is pending, each step bounded (``CLOSE_STEP_SECONDS``):
+        a Redis or database that stopped answering costs a few seconds, never a hung shutdown."""
         if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
+            await cancel_within(self._task, CLOSE_STEP_SECONDS)
         if self._flushing is not None:
-            await asyncio.gather(self._flushing, return_exceptions=True)
-        for st in self.teams.values():
-            await self.send_frame(st)
-        await self.flush()
-        await self.ids.close()
+            await finish_within(self._flushing, CLOSE_STEP_SECONDS, "the last database batch")
+
+        async def last_frames() -> None:
+            for st in list(self.teams.values()):
+                await self.send_frame(st)
+
+        await finish_within(last_frames(), CLOSE_STEP_SECONDS, "the last frames")
+        await finish_within(self.flush(), CLOSE_STEP_SECONDS, "writing pending traffic")
+        await finish_within(self.ids.close(), CLOSE_STEP_SECONDS / 2, "closing the id allocator")
+
+
+async def cancel_within(task: asyncio.Task[Any], seconds: float) -> None:
+    """Cancel ``task`` and wait at most ``seconds`` for it to end (it may be stuck in a finally)."""
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if not done:
+        log.warning("task %s did not stop within %.1f s; left behind", task.get_name(), seconds)
+    elif not task.cancelled() and task.exception() is not None:
+        log.warning("task %s ended with %r", task.get_name(), task.exception())
+
+
+async def finish_within(work: Any, seconds: float, what: str) -> None:
+    """Await ``work`` (a coroutine or a task) for at most ``seconds``; give up with a warning."""
+    task = work if isinstance(work, asyncio.Future) else asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if not done:
+        task.cancel()
+        log.warning("shutdown: %s took over %.1f s; given up", what, seconds)
+    elif not task.cancelled() and task.exception() is not None:
+        log.warning("shutdown: %s failed: %r", what, task.exception())
 
 
 def _samples_per_type() -> int:
@@ -565,4 +594,4 @@ async def shutdown() -> None:
     p = _PIPELINES.pop(asyncio.get_running_loop(), None)
     if p is not None:
         await p.close()
-    await recent.shutdown()
+    await finish_within(recent.shutdown(), CLOSE_STEP_SECONDS / 2, "closing the recent-traffic store")

@@ -18,6 +18,8 @@ from typing import Any
 import orjson
 from django.conf import settings
 
+from designer import outage
+
 log = logging.getLogger(__name__)
 
 # The stream shows 200 rows, so 200 events fill it again after a reload.
@@ -89,7 +91,7 @@ class RedisRecent:
     def __init__(self, url: str) -> None:
         import redis.asyncio as aioredis
 
-        self._redis = aioredis.from_url(url)
+        self._redis = aioredis.from_url(url, **outage.redis_client_options())
 
     async def record(self, team_id: int, messages: list[dict[str, Any]]) -> None:
         events, findings, stats = _split(messages)
@@ -144,8 +146,14 @@ def get_recent() -> MemoryRecent | RedisRecent:
 
 async def record(team_id: int, messages: list[dict[str, Any]]) -> None:
     """Remember a frame's messages; a Redis outage costs the snapshot, never the stream."""
+    store = get_recent()
+    if isinstance(store, RedisRecent) and outage.redis_known_down():
+        return  # lost for the snapshot either way; the frame must not wait out a timeout
     try:
-        await get_recent().record(team_id, messages)
+        await store.record(team_id, messages)
+    except outage.REDIS_ERRORS as exc:
+        outage.note_redis_down(exc)
+        log.warning("keeping the live page's recent traffic failed: Redis is unreachable (%s)", exc)
     except Exception:
         log.exception("keeping the live page's recent traffic failed")
 

@@ -174,15 +174,28 @@
   }
 
   // Live model: when anyone changes the team's model, parts of the page marked with
-  // hx-trigger="model-changed from:body" refresh themselves. Reconnects with back-off.
+  // hx-trigger="model-changed from:body" refresh themselves. When the socket drops (the server
+  // restarts, or Redis is unreachable and the server closes it), a status line says so and the
+  // page reconnects with back-off (1 s doubling to 10 s, with jitter so pages do not reconnect
+  // in step); once back, the parts refresh, catching up on changes made meanwhile.
   function liveModel() {
     var holder = document.getElementById("live-model");
+    var status = document.getElementById("live-model-status");
     if (!holder || !window.WebSocket) return;
-    var delay = 1000;
+    var delay = 1000, paused = false, leaving = false;
+    window.addEventListener("pagehide", function () { leaving = true; });
+    function say(text) { if (status) status.textContent = text; }
     function connect() {
       var proto = location.protocol === "https:" ? "wss://" : "ws://";
       var ws = new WebSocket(proto + location.host + holder.dataset.ws);
-      ws.onopen = function () { delay = 1000; };
+      ws.onopen = function () {
+        delay = 1000;
+        if (paused) {
+          paused = false;
+          say("");
+          document.body.dispatchEvent(new CustomEvent("model-changed", {detail: {type: "model.changed", resumed: true}}));
+        }
+      };
       ws.onmessage = function (msg) {
         var data;
         try { data = JSON.parse(msg.data); } catch (err) { return; }
@@ -190,9 +203,39 @@
           document.body.dispatchEvent(new CustomEvent("model-changed", {detail: data}));
         }
       };
-      ws.onclose = function () { setTimeout(connect, delay); delay = Math.min(delay * 2, 30000); };
+      ws.onclose = function () {
+        if (leaving) return;
+        if (!paused) { paused = true; say("Live updates paused — reconnecting…"); }
+        setTimeout(connect, delay + Math.random() * 500);
+        delay = Math.min(delay * 2, 10000);
+      };
     }
     connect();
+  }
+
+  // An htmx request that met an outage (503: Redis or the database unreachable) is not swapped
+  // in; say why in an alert at the top of the page instead of doing nothing.
+  function explainOutages() {
+    document.body.addEventListener("htmx:responseError", function (e) {
+      var xhr = e.detail && e.detail.xhr;
+      if (!xhr || xhr.status !== 503) return;
+      var text = "";
+      try { text = JSON.parse(xhr.responseText).error || ""; } catch (err) {
+        var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+        var p = doc.querySelector("section p");
+        text = p ? p.textContent : "";
+      }
+      var main = document.getElementById("main");
+      if (!main) return;
+      var box = document.getElementById("outage-alert");
+      if (!box) {
+        box = document.createElement("p");
+        box.id = "outage-alert";
+        box.setAttribute("role", "alert");
+        main.insertBefore(box, main.firstChild);
+      }
+      box.textContent = text || "A service the designer needs is unreachable right now; try again in a few seconds.";
+    });
   }
 
   // Small screens: the team menu folds behind a "Menu" button (the header's nav took three lines).
@@ -274,6 +317,7 @@
     labelCells(document);
     enhanceEditors(document);
     liveModel();
+    explainOutages();
     // After "load": the browser's own jump to the #fragment would otherwise take the focus back.
     window.addEventListener("load", function () { setTimeout(openAtPath, 0); });
     document.body.addEventListener("htmx:afterSwap", function (e) { enhanceEditors(e.target); suggestFields(e.target); });

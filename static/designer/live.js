@@ -34,8 +34,11 @@
     setConn("connecting…", "");
     socket.onopen = () => { retry = 500; setConn("live", "ok"); };
     socket.onclose = () => {
-      setConn("reconnecting…", "sev-warning");
-      setTimeout(connect, retry);
+      // The server restarted, or closed the socket because Redis is unreachable (code 1013):
+      // say so, and reconnect with back-off (0.5 s doubling to 10 s, with jitter), resuming
+      // after the last id seen.
+      setConn("live updates paused — reconnecting…", "sev-warning");
+      setTimeout(connect, retry + Math.random() * 300);
       retry = Math.min(retry * 2, 10000);
     };
     socket.onmessage = (e) => {

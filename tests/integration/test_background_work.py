@@ -47,7 +47,7 @@ def test_it_relays_changes_through_a_real_celery_worker_in_production_mode(make_
     try:
         team = make_team()
         change = _unpublished(team)
-        result = relay_changes.delay(team.pk)
+        result = relay_changes.apply_async((team.pk,), ignore_result=False)  # results are off by default
         assert result.get(timeout=60) >= 1
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

@@ -121,6 +121,19 @@ def test_it_revokes_a_waiver_and_the_finding_comes_back(demo: Any, owner: Client
     assert lint.waived == []
 
 
+def test_another_teams_waiver_cannot_be_revoked_it_is_a_404(demo: Any, make_team: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="demo")
+    w = svc.waiver_create(team=demo, user=user, finding=_first(demo), reason="for now")
+    other = make_team(owner=user)  # the same person owns another team: its URL names the waiver
+    resp = _owner_client(demo).post(f"/t/{other.slug}/waivers/{w.pk}/revoke/")
+    assert resp.status_code == 404
+    w.refresh_from_db()
+    assert w.revoked_at is None
+    assert _owner_client(demo).post(f"/t/{demo.slug}/waivers/999999/revoke/").status_code == 404
+
+
 def _waive(demo: Any, rule: str, key: str) -> Any:
     from django.contrib.auth import get_user_model
 
@@ -216,6 +229,7 @@ def test_the_one_click_rename_applies_an_unambiguous_fix(demo: Any, owner: Clien
 
 
 def test_every_rule_has_a_page_with_its_examples_and_the_team_severity(demo: Any, owner: Client) -> None:
+    from designer.catalog.templatetags.designer import doc_text
     from designer.core.lint.docs import rule_doc
     from designer.core.lint.registry import RULES
 
@@ -227,7 +241,9 @@ def test_every_rule_has_a_page_with_its_examples_and_the_team_severity(demo: Any
         html = resp.content.decode()
         doc = rule_doc(info)
         assert 'id="failing-example"' in html and 'id="passing-example"' in html
-        assert doc.why[:20].replace("'", "&#x27;").replace('"', "&quot;") in html or not doc.why
+        # The "why" is shown as its marked-up HTML (``code`` becomes <code>), never with raw backticks.
+        assert not doc.why or str(doc_text(doc.why)) in html
+        assert "``" not in html
         assert 'id="team-severity"' in html
     assert owner.get(f"/t/{demo.slug}/rules/no-such-rule/").status_code == 404
 

@@ -3,10 +3,10 @@ export of every real document of tests/fixtures/asyncapi_real, and each export c
 messages its document declared (counted in and out). (The documents themselves were checked
 with the same CLI when they were collected; `bench/asyncapi_corpus.py` checks them again.)
 
-The documents are spec examples of 2.6 and 3.0, framework example apps (Springwolf), request/
-reply APIs (Kraken, RPC over AMQP, ping/pong), MQTT/AMQP/Kafka/WebSocket/HTTP bindings, code
-generator fixtures, SaaS trigger definitions, Avro payloads and multi-file documents; see the
-README beside them. Missing tool: skipped on a developer machine, FAILS when CI=true.
+The documents are the specification's examples of every version (2.0 to 2.6, 3.0, 3.1),
+framework example apps (Springwolf), request/reply APIs (Kraken, RPC over AMQP, ping/pong),
+MQTT/AMQP/Kafka/WebSocket/HTTP bindings, code generator and tool fixtures, SaaS trigger
+definitions, Avro payloads and multi-file documents; see the README beside them. Missing tool: skipped on a developer machine, FAILS when CI=true.
 """
 from __future__ import annotations
 

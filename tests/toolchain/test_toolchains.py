@@ -1,5 +1,6 @@
 """Generated projects pass their language's real checks (ruff + mypy --strict, tsc --strict,
-javac, go vet + go build) for the demo shop and for a model full of hostile names.
+javac, go vet + go build) for the demo shop, a model full of hostile names, and a real AsyncAPI
+document with mutually recursive payload types.
 
 A missing toolchain fails the test when CI=true; elsewhere it skips with the reason.
 Install: typescript with `npm install --prefix .tools typescript@5.9.3 @types/node@20.19.9`;
@@ -23,7 +24,18 @@ from tests.toolchain.models import hostile_model, shop_model
 pytestmark = pytest.mark.toolchain
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ROOT / ".tools" / "node_modules"
-MODELS: dict[str, Callable[[], Model]] = {"shop": shop_model, "hostile": hostile_model}
+REAL = ROOT / "tests" / "fixtures" / "asyncapi_real"
+
+
+def recursive_model() -> Model:
+    """A real document with recursive payloads: the AsyncAPI generator's test document, whose
+    dummyObject and dummyObjectProp2 refer to each other (types on a cycle in every language)."""
+    from designer.core.formats import asyncapi
+
+    return asyncapi.load((REAL / "asyncapi+generator/apps/generator/test/docs/dummy.yml").read_text())
+
+
+MODELS: dict[str, Callable[[], Model]] = {"shop": shop_model, "hostile": hostile_model, "recursive": recursive_model}
 TIMEOUT = 300  # seconds per tool run: javac/tsc on a cold cache take tens of seconds here
 
 

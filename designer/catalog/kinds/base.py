@@ -278,8 +278,12 @@ class ElementKind(Spec):
         """The state of what belongs to the element besides its attributes (versions, steps)."""
         return {}
 
-    def core_children(self, rows: list[Any], names: Mapping[str, Mapping[int, str]]) -> dict[int, State]:
-        """The children the core element needs, for many rows at once (pk -> state)."""
+    def core_children(self, rows: list[Any], names: Mapping[str, Mapping[int, str]], *,
+                      subset: bool = False) -> dict[int, State]:
+        """The children the core element needs, for many rows at once (pk -> state).
+
+        ``rows`` are all the team's rows of the kind, or with ``subset`` a few of them (a
+        snapshot patched after a change): then only their children are read."""
         return {}
 
     def full_state(self, row: Any) -> State:

@@ -22,11 +22,13 @@ class FlowKind(ElementKind):
     def children_state(self, row: Any) -> State:
         return {"steps": [STEP.row_state(s) for s in row.steps.select_related("service", "message").order_by("position")]}
 
-    def core_children(self, rows: list[Any], names: Mapping[str, Mapping[int, str]]) -> dict[int, State]:
+    def core_children(self, rows: list[Any], names: Mapping[str, Mapping[int, str]], *,
+                      subset: bool = False) -> dict[int, State]:
         from designer.catalog.models import FlowStep
 
         out: dict[int, State] = {r.pk: {"steps": []} for r in rows}
-        for s in FlowStep.objects.filter(flow__team_id__in={r.team_id for r in rows}).order_by("flow_id", "position"):
+        which = {"flow_id__in": list(out)} if subset else {"flow__team_id__in": {r.team_id for r in rows}}
+        for s in FlowStep.objects.filter(**which).order_by("flow_id", "position"):
             out[s.flow_id]["steps"].append(STEP.row_state(s, names))
         return out
 

@@ -72,11 +72,13 @@ class MessageKind(ElementKind):
     def children_state(self, row: Any) -> State:
         return {"versions": version_states(row), "relations": relation_states(row)}
 
-    def core_children(self, rows: list[Any], names: Mapping[str, Mapping[int, str]]) -> dict[int, State]:
+    def core_children(self, rows: list[Any], names: Mapping[str, Mapping[int, str]], *,
+                      subset: bool = False) -> dict[int, State]:
         from designer.catalog.models import MessageVersion
 
         out: dict[int, State] = {r.pk: {"versions": []} for r in rows}
-        for v in MessageVersion.objects.filter(message__team_id__in={r.team_id for r in rows}).order_by("message_id", "position"):
+        which = {"message_id__in": list(out)} if subset else {"message__team_id__in": {r.team_id for r in rows}}
+        for v in MessageVersion.objects.filter(**which).order_by("message_id", "position"):
             out[v.message_id]["versions"].append(VERSION.row_state(v))
         return out
 

@@ -1,8 +1,12 @@
 """Error pages (404, 403, 500, an expired form)."""
 from __future__ import annotations
 
+import sys
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from designer import outage
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -26,6 +30,11 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    # An outage raised outside a view (a middleware saving the session): 503 with the reason.
+    exc = sys.exc_info()[1]
+    service = outage.classify(exc) if exc is not None else None
+    if service is not None:
+        return outage.unavailable_response(request, service)
     return render(request, "errors/500.html", status=500)
 
 

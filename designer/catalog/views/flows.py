@@ -14,8 +14,7 @@ from designer.catalog import kinds
 from designer.catalog import services as svc
 from designer.catalog.access import parse_id, team_view
 from designer.catalog.forms import StepForm
-from designer.catalog.models import Message, Relation, Service
-from designer.catalog.selectors import element_get, team_model
+from designer.catalog.selectors import element_get, flow_last_message, step_facts, team_model
 from designer.core.steps import StepSyntaxError, parse_step, step_findings, step_suggestions, suggest_kind
 
 from .common import back
@@ -42,8 +41,7 @@ def _steps_block(request: HttpRequest, flow: Any, *, status: int = 200, **extra:
 
 
 def _previous_message(flow: Any) -> str:
-    last = flow.steps.select_related("message").order_by("-position").first()
-    return last.message.name if last else ""
+    return flow_last_message(flow)
 
 
 @team_view()
@@ -133,14 +131,13 @@ def flow_step_preview(request: HttpRequest, pk: int) -> HttpResponse:
         except StepSyntaxError as exc:
             ctx["error"] = str(exc)
         else:
-            service = Service.objects.filter(team=team, name=step.service).first()
-            message = Message.objects.filter(team=team, name=step.message).first()
-            kind = message.kind if message else (step.kind or suggest_kind(step.message))
             role = "produces" if step.action == "sends" else "consumes"
+            facts = step_facts(team, step.service, step.message, role)
+            message = facts["message"]
+            kind = message.kind if message else (step.kind or suggest_kind(step.message))
             ctx.update({
-                "step": step, "kind": kind, "new_service": service is None, "new_message": message is None,
-                "new_relation": not (service and message and Relation.objects.filter(
-                    team=team, service=service, message=message, role=role).exists()),
+                "step": step, "kind": kind, "new_service": facts["service"] is None, "new_message": message is None,
+                "new_relation": not facts["relation"],
                 "hints": MESSAGES.name_hints(step.message, {"kind": kind}) if message is None else [],
                 "kind_mismatch": bool(message and step.kind and step.kind != message.kind),
                 "findings": step_findings(team_model(team), flow.name, step, kind),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import posixpath
-import zipfile
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
@@ -205,6 +204,8 @@ def files_from_zip(data: bytes, *, max_bytes: int = yamlsafe.DEFAULT_MAX_BYTES) 
     than ``MAX_UPLOAD_FILES`` files, more than ``max_bytes`` once uncompressed (checked while
     reading, so a zip bomb stops at the limit), or a path that climbs out of the archive.
     """
+    import zipfile  # here: ~10 ms of imports that reading one document never needs
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:

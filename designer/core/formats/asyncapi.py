@@ -71,6 +71,7 @@ Path = tuple[Any, ...]  # keys and indices; a path inside another file starts wi
 # A real document inlines a few thousand schema nodes; a reference "DAG bomb" (A uses B twice,
 # B uses C twice...) multiplies them exponentially. Past this many nodes we refuse.
 MAX_RESOLVED_NODES = 2_000_000
+_NO_NEEDS: frozenset[str] = frozenset()
 # The safe YAML reader's limit; a 50 MB upload is refused before parsing.
 MAX_BYTES = yamlsafe.DEFAULT_MAX_BYTES
 
@@ -139,6 +140,9 @@ class _Reader:
         self._def_names: dict[tuple[str, str], str] = {}
         self._defs: dict[str, JSON] = {}
         self._def_needs: dict[str, frozenset[str]] = {}
+        # (file, pointer) -> (the node there, its path): a message or channel is pointed at
+        # several times (channel, operations, replies); the document does not change meanwhile.
+        self._pointed: dict[tuple[str, str], tuple[JSON, Path]] = {}
 
     # -- where things are --
     def _split(self, path: Path) -> tuple[str, Path]:
@@ -170,6 +174,12 @@ class _Reader:
         if file != self.main:
             reason = f"in {file}: {reason}"
         return FormatError(reason, line, col, self.source)
+
+    def _not_a_reference(self, value: JSON, path: Path) -> FormatError:
+        """`$ref: 5`, `$ref:` with no value: a reference to nothing (the AsyncAPI tools refuse it)."""
+        shown = "nothing" if value is None else repr(value)
+        return self.fail(f"$ref must be a reference such as '#/components/messages/UserSignedUp', not {shown}",
+                         (*path, "$ref"))
 
     # -- $ref resolution --
     def resolve(self, node: JSON, path: Path) -> JSON:
@@ -211,20 +221,47 @@ class _Reader:
 
     def _resolve(self, node: JSON, path: Path, stack: tuple[tuple[str, str], ...]
                  ) -> tuple[JSON, int, frozenset[str]]:
+        # A subtree without a $ref comes back as the very same object (shared read-only, like a
+        # component): no copy of each payload is made, which halves the memory of a big document.
+        # Scalars are counted where they stand, without a call each (most nodes are scalars).
         if isinstance(node, list):
-            items = [self._resolve(v, (*path, i), stack) for i, v in enumerate(node)]
-            return ([v for v, _, _ in items], 1 + sum(n for _, n, _ in items),
-                    frozenset().union(*(d for _, _, d in items)))
+            size, needs, out = 1, _NO_NEEDS, None
+            for i, v in enumerate(node):
+                if isinstance(v, (dict, list)):
+                    r, n, d = self._resolve(v, (*path, i), stack)
+                    size += n
+                    if d:
+                        needs = needs | d
+                    if r is not v:
+                        if out is None:
+                            out = list(node)
+                        out[i] = r
+                else:
+                    size += 1
+            return (node if out is None else out), size, needs
         if not isinstance(node, dict):
-            return node, 1, frozenset()
+            return node, 1, _NO_NEEDS
         ref = node.get("$ref")
+        if "$ref" in node and not isinstance(ref, (str, dict)) and not _in_data(path):
+            # (a `$ref` holding an object is a property of that name; in examples it is data)
+            raise self._not_a_reference(ref, path)
         if not isinstance(ref, str):
-            members = {k: self._resolve(v, (*path, k), stack) for k, v in node.items()}
-            size = 1 + sum(n for _, n, _ in members.values())
+            size, needs, changed = 1, _NO_NEEDS, None
+            for k, v in node.items():
+                if isinstance(v, (dict, list)):
+                    r, n, d = self._resolve(v, (*path, k), stack)
+                    size += n
+                    if d:
+                        needs = needs | d
+                    if r is not v:
+                        if changed is None:
+                            changed = dict(node)
+                        changed[k] = r
+                else:
+                    size += 1
             if size > MAX_RESOLVED_NODES:
                 raise self._bomb(path)
-            return ({k: v for k, (v, _, _) in members.items()}, size,
-                    frozenset().union(*(d for _, _, d in members.values())))
+            return (node if changed is None else changed), size, needs
         target = self._target(ref, path)
         siblings = {k: self._resolve(v, (*path, k), stack) for k, v in node.items() if k != "$ref"}
         if target in stack:  # a cycle: refer to the type by name, its body goes to $defs
@@ -291,6 +328,12 @@ class _Reader:
         return name, fragment
 
     def _pointer(self, target: tuple[str, str], at: Path) -> tuple[JSON, Path]:
+        found = self._pointed.get(target)
+        if found is None:
+            found = self._pointed[target] = self._walk_pointer(target, at)
+        return found
+
+    def _walk_pointer(self, target: tuple[str, str], at: Path) -> tuple[JSON, Path]:
         file, fragment = target
         node, _ = self._data(file)
         out: list[Any] = list(self._prefix(file))
@@ -314,6 +357,8 @@ class _Reader:
     def deref(self, node: JSON, path: Path) -> tuple[JSON, Path]:
         """Follow a top-level $ref (no inlining below): the object and where it really lives."""
         seen: set[tuple[str, str]] = set()
+        if isinstance(node, dict) and "$ref" in node and not isinstance(node["$ref"], str):
+            raise self._not_a_reference(node["$ref"], path)
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             target = self._target(node["$ref"], path)
             if target in seen:
@@ -521,8 +566,8 @@ class _Reader:
         bindings = ch.get("bindings") if isinstance(ch.get("bindings"), dict) else {}
         assert isinstance(bindings, dict)
         broker = ""
-        for proto in bindings:
-            broker = broker or _PROTOCOL_BROKERS.get(str(proto).lower(), "")
+        for proto in bindings:  # x-sqs: a binding an export kept as an extension names its protocol too
+            broker = broker or _PROTOCOL_BROKERS.get(str(proto).lower().removeprefix("x-"), "")
         servers = ch.get("servers")
         # The names of the servers it is on (AsyncAPI 2 lists names, 3.0 references).
         server_names = [_ref_tail(s) if isinstance(s, dict) else str(s) for s in servers] if isinstance(
@@ -875,6 +920,14 @@ def _request_kind(name: str) -> str:
     if not words or words[0] in _RETRIEVAL or words[0] in naming.RETRIEVAL_VERBS:
         return "query"
     return "command" if _infer_kind(naming.render(words, "camelCase")) == "command" else "query"
+
+
+_DATA_KEYWORDS = frozenset({"example", "examples", "default", "const", "enum"})
+
+
+def _in_data(path: Path) -> bool:
+    """Whether ``path`` leads into example data or an extension, where ``$ref`` is just a key."""
+    return any(isinstance(p, str) and (p in _DATA_KEYWORDS or p.startswith("x-")) for p in path)
 
 
 def _ref_tail(ref: Mapping[str, JSON]) -> str:
@@ -1385,20 +1438,33 @@ def _schema_for_document(schema: JSON, prefix: str, comp_schemas: dict[str, Any]
     """Copy a payload schema into the document, moving its $defs to components.schemas.
 
     A "#/$defs/X" reference inside a message schema would resolve against the AsyncAPI document's
-    root once embedded, so local definitions become ``components.schemas.X`` (or
-    ``<Message>.X`` when another message already has a different ``X``).
+    root once embedded, so local definitions that are referenced become ``components.schemas.X``
+    (or ``<Message>.X`` when another message already has a different ``X``). Definitions nothing
+    refers to stay where they are (a generated schema lists its types under ``definitions``,
+    as modelina's do): moving them would change the payload for nothing.
     """
     schema = copy.deepcopy(schema)
     if not isinstance(schema, dict):
         return schema
+    refs = _refs_in(schema)
     renames: dict[str, str] = {}
     moved: dict[str, Any] = {}
     for defs_key in ("$defs", "definitions"):
-        defs = schema.pop(defs_key, None)
-        if isinstance(defs, dict):
-            for name, sub in defs.items():
-                renames[f"#/{defs_key}/{_escape(name)}"] = name
+        defs = schema.get(defs_key)
+        if not isinstance(defs, dict):
+            continue
+        kept = {}
+        for name, sub in defs.items():
+            old = f"#/{defs_key}/{_escape(name)}"
+            if any(r == old or r.startswith(old + "/") for r in refs):
+                renames[old] = name
                 moved[name] = sub
+            else:
+                kept[name] = sub
+        if kept:
+            schema[defs_key] = kept
+        else:
+            del schema[defs_key]
     if not moved:
         return schema
     # A definition keeps its own name unless another message already put a different schema
@@ -1419,6 +1485,22 @@ def _schema_for_document(schema: JSON, prefix: str, comp_schemas: dict[str, Any]
             final[n] = _unique_schema_name(_safe_id(f"{prefix}.{n}"), taken)
     comp_schemas.update({final[n]: bodies[n] for n in moved})
     return _rewrite_refs(schema, targets)
+
+
+def _refs_in(node: JSON) -> set[str]:
+    """Every local ``$ref`` (``#/...``) in a schema."""
+    out: set[str] = set()
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, dict):
+            ref = n.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/"):
+                out.add(ref)
+            todo.extend(n.values())
+        elif isinstance(n, list):
+            todo.extend(n)
+    return out
 
 
 def _unique_schema_name(base: str, taken: Mapping[str, Any]) -> str:

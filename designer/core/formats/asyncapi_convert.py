@@ -7,7 +7,9 @@ structures unchanged, so every export is a valid AsyncAPI 3.0 document:
 - bindings: 3.0 validates each protocol's binding against its binding version. A binding
   version 3.0 does not know is dropped (the latest is assumed), and keys the version does not
   allow (an http operation's ``type``, an amqp operation's ``replyTo``...) are kept as ``x-``
-  keys rather than lost. Protocols 3.0 does not list become ``x-<protocol>``.
+  keys rather than lost. Protocols 3.0 does not list become ``x-<protocol>``. An AMQP channel
+  binding gets the ``exchange`` (or ``queue``) its ``is`` requires in 3.0; a binding without a
+  key its 3.0 version requires (an SQS channel's ``queue``) is kept as ``x-<protocol>``.
 - security: a 2.x requirement ``{petstore_auth: [write:pets]}`` becomes a reference to the
   scheme (``$ref: '#/components/securitySchemes/petstore_auth'``), or, with scopes, a copy of
   the scheme listing them; 2.x oauth2 ``flows.*.scopes`` become ``availableScopes``.
@@ -76,7 +78,35 @@ def bindings_v3(kind: str, bindings: JSON) -> JSON:
                 kept[k] = v
             else:
                 kept[f"x-{k}"] = v  # a 2.x key (http `type`, amqp `replyTo`...): kept, not lost
+        if kind == "channel" and proto == "amqp":
+            kept = _amqp_channel_v3(kept)
+        if any(k not in kept for k in rule.get("required", {}).get(version, ())):
+            # 3.0 requires what this binding never said (an SQS channel's queue, a JMS server's
+            # connection factory; 2.x tools did not check bindings): kept as an extension.
+            out[f"x-{proto}"] = bindings[proto]
+            continue
         out[proto] = kept
+    return out
+
+
+def _amqp_channel_v3(binding: dict[str, Any]) -> dict[str, Any]:
+    """An AMQP channel binding in the shape 3.0 (binding 0.3.0) requires.
+
+    3.0 requires ``exchange`` (and no ``queue``) when ``is`` is ``routingKey``, the default,
+    and ``queue`` (and no ``exchange``) when it is ``queue``; 2.x documents did not have to say
+    them (the generator's own test document has a bare ``is: routingKey``). What the binding
+    says is kept: a missing exchange or queue is written as one whose properties are not given
+    (``{}``, all of them optional), the object the other reading does not allow as ``x-``.
+    """
+    out = dict(binding)
+    is_queue = out.get("is") == "queue" or ("is" not in out and "queue" in out and "exchange" not in out)
+    present, absent = ("queue", "exchange") if is_queue else ("exchange", "queue")
+    if absent in out:
+        out[f"x-{absent}"] = out.pop(absent)
+    if not isinstance(out.get(present), dict):
+        if present in out:
+            out[f"x-{present}"] = out.pop(present)
+        out[present] = {}
     return out
 
 
@@ -171,23 +201,36 @@ def schema_to_draft_07(schema: JSON) -> JSON:
 
 
 def _walk(node: JSON, convert: Any, depth: int) -> JSON:
+    """``node`` converted; a subtree with nothing to convert is returned as the same object
+    (schemas are read-only values: most payloads need no change, so none is copied)."""
     if not isinstance(node, dict) or depth > _MAX_DEPTH:
         return node
-    node = convert(node)
-    out: dict[str, Any] = {}
-    for k, v in node.items():
+    converted = convert(node)
+    out: dict[str, Any] | None = None if converted is node else dict(converted)
+    for k, v in converted.items():
         if k in _SCHEMA_VALUED or k == "items":
-            out[k] = [_walk(s, convert, depth + 1) for s in v] if isinstance(v, list) else _walk(
-                v, convert, depth + 1)
-        elif k in _SCHEMA_MAPS and isinstance(v, dict):
-            out[k] = {name: _walk(s, convert, depth + 1) for name, s in v.items()}
+            new = _walk_list(v, convert, depth) if isinstance(v, list) else _walk(v, convert, depth + 1)
+        elif k in _SCHEMA_MAPS and isinstance(v, dict) or k == "dependencies" and isinstance(v, dict):
+            new = _walk_map(v, convert, depth)
         elif k in _SCHEMA_LISTS and isinstance(v, list):
-            out[k] = [_walk(s, convert, depth + 1) for s in v]
-        elif k == "dependencies" and isinstance(v, dict):
-            out[k] = {name: _walk(s, convert, depth + 1) for name, s in v.items()}
+            new = _walk_list(v, convert, depth)
         else:
-            out[k] = v
-    return out
+            continue
+        if new is not v:
+            if out is None:
+                out = dict(converted)
+            out[k] = new
+    return converted if out is None else out
+
+
+def _walk_list(items: list[Any], convert: Any, depth: int) -> list[Any]:
+    out = [_walk(s, convert, depth + 1) for s in items]
+    return items if all(a is b for a, b in zip(out, items)) else out
+
+
+def _walk_map(schemas: dict[str, Any], convert: Any, depth: int) -> dict[str, Any]:
+    out = {name: _walk(s, convert, depth + 1) for name, s in schemas.items()}
+    return schemas if all(out[k] is v for k, v in schemas.items()) else out
 
 
 def _node_to_2020_12(node: dict[str, Any]) -> dict[str, Any]:

@@ -347,6 +347,7 @@ def _build(
     get_event = loader.get_event
     keys_at, values_at = positions.keys, positions.values
     limit = _UNLIMITED if pos_depth is None else pos_depth
+    depths: dict[str, int] = POSITION_DEPTHS if limit < _UNLIMITED else {}
     memo: dict[str, Any] = {}  # plain scalar text -> its value (scalars repeat: "string" ...)
     stack: list[tuple[Any, ...]] = []
     anchors: dict[str, tuple[Any, int]] = {}
@@ -436,7 +437,8 @@ def _build(
                 stack.append((cont, is_map, path, record, pending, anchor, start_nodes))
                 cont = {} if new_map else []
                 is_map, path, pending = new_map, child, _MISSING
-                record = len(child) < _recorded_depth(child, limit)
+                # _recorded_depth, inlined (a call per container of a big file adds up)
+                record = len(child) < (depths.get(str(child[0]), limit) if child else limit)
                 anchor, start_nodes = event.anchor, nodes
                 depth += 1
                 continue
@@ -573,6 +575,8 @@ def _read_json(text: str, positions: Positions, max_depth: int) -> Any:
         cursor[:] = [at, line, line_start]
         return (line, at - line_start + 1)
 
+    recurse: list[Any] = []
+
     def value_at(at: int, path: Path, depth: int) -> tuple[Any, int]:
         at = _WS.match(text, at).end()  # type: ignore[union-attr]
         values_at[path] = place(at)
@@ -597,7 +601,7 @@ def _read_json(text: str, positions: Positions, max_depth: int) -> Any:
                     at = _WS.match(text, at).end()  # type: ignore[union-attr]
                     if text[at:at + 1] != ":":
                         raise _NotJSON
-                    obj[key], at = value_at(at + 1, child, depth + 1)
+                    obj[key], at = recurse[0](at + 1, child, depth + 1)
                     at = _WS.match(text, at).end()  # type: ignore[union-attr]
                     sep = text[at:at + 1]
                     if sep == "}":
@@ -612,7 +616,7 @@ def _read_json(text: str, positions: Positions, max_depth: int) -> Any:
                 child = path + (len(items),)
                 item_at = _WS.match(text, at).end()  # type: ignore[union-attr]
                 keys_at[child] = place(item_at)
-                value, at = value_at(item_at, child, depth + 1)
+                value, at = recurse[0](item_at, child, depth + 1)
                 items.append(value)
                 at = _WS.match(text, at).end()  # type: ignore[union-attr]
                 sep = text[at:at + 1]
@@ -629,10 +633,16 @@ def _read_json(text: str, positions: Positions, max_depth: int) -> Any:
             raise _NotJSON
         return value, end
 
+    # value_at calls itself through this list, emptied at the end: a closure that named itself
+    # would be a reference cycle holding the text and the position maps, which the command
+    # line (cyclic collector off) would keep until exit.
+    recurse.append(value_at)
     try:
         root, end = value_at(0, (), 0)
     except (_NotJSON, ValueError, RecursionError, IndexError):
         return _NOT_JSON
+    finally:
+        recurse.clear()
     if _WS.match(text, end).end() != len(text):  # type: ignore[union-attr]
         return _NOT_JSON  # trailing text: not one JSON document
     return root

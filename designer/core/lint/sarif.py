@@ -7,7 +7,7 @@ file and the element's position is known, a physical location.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from designer.core.lint.docs import rule_doc
@@ -68,6 +68,23 @@ def to_sarif(
     (``messages/OrderPlaced``) to 1-based (line, column) in ``source_uri`` — pass
     ``model.locations``. ``help_base`` is prefixed to each rule id for its help page.
     """
+    log, results = sarif_parts(findings, rules, source_uri, locations, help_base=help_base,
+                               tool_version=tool_version)
+    log["runs"][0]["results"] = list(results)
+    return log
+
+
+def sarif_parts(
+    findings: Iterable[Finding],
+    rules: Mapping[str, RuleInfo] | None = None,
+    source_uri: str | None = None,
+    locations: Mapping[str, tuple[int, int]] | None = None,
+    *,
+    help_base: str = DEFAULT_HELP_BASE,
+    tool_version: str = "",
+) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
+    """``to_sarif``'s log with ``runs[0].results`` still empty, and its results one at a time
+    (for a writer that streams tens of thousands of them rather than holding them all)."""
     rules = RULES if rules is None else rules
     locations = locations or {}
     if not help_base.endswith("/"):
@@ -77,37 +94,6 @@ def to_sarif(
     if any(f.rule == INTERNAL_ERROR_RULE for f in findings):
         descriptors.append(_internal_descriptor(help_base))
     index = {d["id"]: i for i, d in enumerate(descriptors)}
-    results: list[dict[str, Any]] = []
-    for f in findings:
-        logical: dict[str, Any] = {
-            "name": f.element or "model",
-            "fullyQualifiedName": f.key if not f.path else f"{f.key}#{f.path}",
-            "kind": f.kind if f.kind != "model" else _MODEL_KIND,
-        }
-        location: dict[str, Any] = {"logicalLocations": [logical]}
-        if source_uri:
-            physical: dict[str, Any] = {"artifactLocation": {"uri": source_uri}}
-            position = locations.get(f.key)
-            if position is not None:
-                line, column = position
-                physical["region"] = {"startLine": max(1, line), "startColumn": max(1, column)}
-            location["physicalLocation"] = physical
-        result: dict[str, Any] = {
-            "ruleId": f.rule,
-            "level": LEVELS.get(f.severity, "warning"),
-            "message": {"text": f.message},
-            "locations": [location],
-            "partialFingerprints": {"designerFinding/v1": f.fingerprint},
-            "properties": {"severity": f.severity, "element": f.key},
-        }
-        if f.rule in index:
-            result["ruleIndex"] = index[f.rule]
-        if f.path:
-            result["properties"]["path"] = f.path
-        if f.fix is not None:
-            result["properties"]["fix"] = {"action": f.fix.action, "field": f.fix.field,
-                                           "value": f.fix.value, "description": f.fix.description}
-        results.append(result)
     driver: dict[str, Any] = {
         "name": TOOL_NAME,
         "informationUri": help_base.rsplit("/rules/", 1)[0] + "/" if "/rules/" in help_base else help_base,
@@ -115,7 +101,41 @@ def to_sarif(
     }
     if tool_version:
         driver["version"] = tool_version
-    run: dict[str, Any] = {"tool": {"driver": driver}, "results": results}
+    run: dict[str, Any] = {"tool": {"driver": driver}, "results": []}
     if source_uri:
         run["artifacts"] = [{"location": {"uri": source_uri}}]
-    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+    log = {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+    return log, (_result(f, index, source_uri, locations) for f in findings)
+
+
+def _result(f: Finding, index: Mapping[str, int], source_uri: str | None,
+            locations: Mapping[str, tuple[int, int]]) -> dict[str, Any]:
+    logical: dict[str, Any] = {
+        "name": f.element or "model",
+        "fullyQualifiedName": f.key if not f.path else f"{f.key}#{f.path}",
+        "kind": f.kind if f.kind != "model" else _MODEL_KIND,
+    }
+    location: dict[str, Any] = {"logicalLocations": [logical]}
+    if source_uri:
+        physical: dict[str, Any] = {"artifactLocation": {"uri": source_uri}}
+        position = locations.get(f.key)
+        if position is not None:
+            line, column = position
+            physical["region"] = {"startLine": max(1, line), "startColumn": max(1, column)}
+        location["physicalLocation"] = physical
+    result: dict[str, Any] = {
+        "ruleId": f.rule,
+        "level": LEVELS.get(f.severity, "warning"),
+        "message": {"text": f.message},
+        "locations": [location],
+        "partialFingerprints": {"designerFinding/v1": f.fingerprint},
+        "properties": {"severity": f.severity, "element": f.key},
+    }
+    if f.rule in index:
+        result["ruleIndex"] = index[f.rule]
+    if f.path:
+        result["properties"]["path"] = f.path
+    if f.fix is not None:
+        result["properties"]["fix"] = {"action": f.fix.action, "field": f.fix.field,
+                                       "value": f.fix.value, "description": f.fix.description}
+    return result

@@ -82,3 +82,27 @@ def test_a_channel_carrying_a_released_message_is_not_offered_a_rename() -> None
              if any(r.channel == channel for r in (*model.producers(m.name), *model.consumers(m.name)))]
     again = [f for f in naming(release(model, *on_it)) if f.kind == "channel" and f.element == channel]
     assert again and again[0].fix is None and "breaking change" in again[0].message
+
+
+def test_topic_levels_and_parameters_are_not_taken_for_casing() -> None:
+    # MQTT topics (smartylighting/streetlights/1/0/action/{streetlightId}/dim) beside a dotted
+    # channel (some.channel): "/" and "." both separate levels, {streetlightId} is a parameter.
+    model = load("asyncapi+html-template/test/spec/asyncapi_v3.yml")
+    assert any("/" in c.name for c in model.channels) and any("." in c.name for c in model.channels)
+    assert [f for f in naming(model) if f.kind == "channel"] == []
+
+
+def test_a_message_named_with_a_verb_of_saying_is_a_command() -> None:
+    # sayHello (received by the application) and a WebSocket echo server's echo: requests to do
+    # something, not facts to be put in the past tense.
+    for doc, name in (("lerenn+asyncapi-codegen/test/v3/issues/190/asyncapi.yaml", "sayHello"),
+                      ("asyncapi+generator/apps/generator/test/docs/ws.yml", "echo")):
+        model = load(doc)
+        assert model.messages_by_name[name].kind == "command"
+        assert [f.message for f in naming(model) if f.element == name] == []
+
+
+def test_single_letter_codes_of_a_real_api_are_not_casing_findings() -> None:
+    model = load("asyncapi+spec@v2.0.0/examples/2.0.0/slack-rtm.yml")
+    assert [f.message for f in naming(model) if f.rule == "naming-casing-consistent"] == []
+    assert any(f.rule == "event-name-past-tense" and f.element == "channelArchive" for f in naming(model))

@@ -37,7 +37,9 @@ def load(doc: str) -> Model:
 def test_the_corpus_is_broad() -> None:
     versions = {re.search(r"^asyncapi: '?([\d.]+)", (REAL / d).read_text(), re.M).group(1)  # type: ignore[union-attr]
                 for d in DOCUMENTS if not d.endswith(".json")}
-    assert {"2.1.0", "2.6.0", "3.0.0"} <= versions
+    assert {"2.0.0", "2.1.0", "2.2.0", "2.3.0", "2.4.0", "2.5.0", "2.6.0", "3.0.0", "3.1.0"} <= versions
+    spec = {d.split("/", 1)[0] for d in DOCUMENTS if d.startswith("asyncapi+spec@")}
+    assert len(spec) == 9  # the specification's own examples of every version
     assert len(DOCUMENTS) >= 60
 
 
@@ -165,6 +167,34 @@ def test_it_writes_asyncapi_2_security_and_bindings_in_their_3_0_form() -> None:
     assert amqp and all("replyTo" not in b for b in amqp) and any("x-replyTo" in b for b in amqp)
 
 
+GENERATOR = "asyncapi+generator/apps/generator/test/docs"
+
+
+def test_an_amqp_routing_key_channel_gets_the_exchange_3_0_requires() -> None:
+    # The generator's test document: `is: routingKey` with no exchange, valid in 2.x, rejected
+    # by 3.0's binding 0.3.0 (routingKey requires exchange; the CLI test checks the export).
+    doc = asyncapi.dump(load(f"{GENERATOR}/dummy.yml"))
+    amqp = [c["bindings"]["amqp"] for c in doc["channels"].values() if "amqp" in c.get("bindings", {})]
+    assert amqp == [{"is": "routingKey", "exchange": {}}]
+
+
+@pytest.mark.parametrize(("binding", "expected"), [
+    ({"is": "routingKey"}, {"is": "routingKey", "exchange": {}}),
+    ({}, {"exchange": {}}),  # routingKey is the default
+    ({"is": "routingKey", "exchange": {"name": "x"}, "queue": {"name": "q"}},
+     {"is": "routingKey", "exchange": {"name": "x"}, "x-queue": {"name": "q"}}),
+    ({"is": "queue"}, {"is": "queue", "queue": {}}),
+    ({"queue": {"name": "q"}}, {"queue": {"name": "q"}}),
+    ({"is": "queue", "queue": {"name": "q"}, "exchange": {"name": "x"}},
+     {"is": "queue", "queue": {"name": "q"}, "x-exchange": {"name": "x"}}),
+])
+def test_an_amqp_channel_binding_is_written_in_the_shape_3_0_requires(
+        binding: dict[str, Any], expected: dict[str, Any]) -> None:
+    from designer.core.formats.asyncapi_convert import bindings_v3
+
+    assert bindings_v3("channel", {"amqp": {**binding, "bindingVersion": "0.2.0"}}) == {"amqp": expected}
+
+
 def test_a_document_uploaded_without_its_files_is_refused_with_what_to_do() -> None:
     from designer.core.formats import FormatError, load_any
 
@@ -177,3 +207,19 @@ def test_a_document_uploaded_without_its_files_is_refused_with_what_to_do() -> N
 def test_lint_findings_on_a_real_document_point_at_its_lines(capsys: Any) -> None:
     model = load(f"{V3}/streetlights-kafka-asyncapi.yml")
     assert model.locations["messages/lightMeasured"][0] > 1
+
+
+@pytest.mark.parametrize(("kind", "proto", "binding"), [
+    ("channel", "sqs", {"bindingVersion": "0.1.0"}),  # 3.0's sqs channel binding requires queue
+    ("channel", "sns", {"ordering": {"type": "FIFO"}}),  # ... sns: name
+    ("operation", "sqs", {}),  # ... queues
+    ("server", "jms", {"clientID": "c1"}),  # ... jmsConnectionFactory
+])
+def test_a_binding_without_a_key_3_0_requires_is_kept_as_an_extension(
+        kind: str, proto: str, binding: dict[str, Any]) -> None:
+    from designer.core.formats.asyncapi_convert import bindings_v3
+
+    assert bindings_v3(kind, {proto: binding}) == {f"x-{proto}": binding}
+    complete = {"sqs": {"channel": {"queue": {"name": "q"}}, "operation": {"queues": []}},
+                "sns": {"channel": {"name": "t"}}, "jms": {"server": {"jmsConnectionFactory": "f"}}}[proto][kind]
+    assert proto in bindings_v3(kind, {proto: complete})

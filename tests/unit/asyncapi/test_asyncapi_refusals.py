@@ -66,3 +66,27 @@ def test_it_refuses_a_reference_bomb() -> None:
 def test_it_explains_other_unusable_documents(doc: str, reason: str) -> None:
     with pytest.raises(FormatError, match=reason.replace("$", "\\$").replace("(", "\\(")):
         asyncapi.load(doc)
+
+
+@pytest.mark.parametrize(("value", "shown"), [("5", "not 5"), ("", "not nothing"), ("[a]", "not ['a']")])
+def test_it_refuses_a_ref_that_is_not_a_reference_where_it_is(value: str, shown: str) -> None:
+    # The bundler's test documents wrong-ref-not-string.yaml / wrong-ref-absent.yaml (2.x), which
+    # the AsyncAPI tools refuse too: a message `$ref: 5`, and the same inside a payload.
+    v2 = ("asyncapi: 2.2.0\ninfo: {title: T, version: '1'}\nchannels:\n  user/signedup:\n    subscribe:\n"
+          f"      message:\n        $ref: {value}\n")
+    with pytest.raises(FormatError) as err:
+        asyncapi.load(v2)
+    assert err.value.reason.endswith(shown) and err.value.line == 7
+    payload = HEAD + ("channels:\n  c:\n    address: c\n    messages:\n      m:\n        payload:\n"
+                      f"          type: object\n          properties:\n            a: {{$ref: {value or 'null'}}}\n")
+    with pytest.raises(FormatError, match=r"\$ref must be a reference"):
+        asyncapi.load(payload)
+
+
+def test_a_ref_key_in_example_data_or_naming_a_property_is_not_a_reference() -> None:
+    doc = HEAD + ("channels:\n  c:\n    address: c\n    messages:\n      m:\n        payload:\n"
+                  "          type: object\n          properties:\n            $ref: {type: integer}\n"
+                  "        examples:\n          - payload: {$ref: 5}\n")
+    message = asyncapi.load(doc).messages[0]
+    assert message.schema["properties"]["$ref"] == {"type": "integer"}
+    assert message.latest is not None and message.latest.example == {"$ref": 5}

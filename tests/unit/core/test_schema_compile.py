@@ -188,6 +188,25 @@ def test_it_refuses_nesting_beyond_the_documented_limit_with_a_message() -> None
         f"$: the value is nested more than {sc.MAX_DEPTH} levels deep")
 
 
+def test_the_quick_look_in_c_decides_depth_and_references_exactly_as_the_walks() -> None:
+    # Just at and just over the limit, with brackets inside strings that must not count, and
+    # many sibling objects (more brackets than levels): the same answers as json_depth.
+    for levels in (sc.MAX_DEPTH - 1, sc.MAX_DEPTH, sc.MAX_DEPTH + 1):
+        schema = _nested(levels)
+        schema["description"] = "[[[[{{{{" * 20
+        schema["properties"] = {f"p{i}": {"type": "object", "properties": {}} for i in range(100)}
+        deep = sc.json_depth(schema) > sc.MAX_DEPTH
+        assert (sc.schema_problems(schema) != []) is deep
+        assert (sc._quick(schema) is None) is deep
+    # A string that merely reads "$ref" is data; a real outside reference is still refused.
+    assert sc.schema_problems({"type": "string", "enum": ["$ref", '"$ref"']}) == []
+    assert sc.schema_problems({"type": "object", "examples": [{"$ref": "http://x.test/a"}]}) == []
+    refused = sc.schema_problems({"properties": {"a": {"$ref": "file:///etc/passwd"}}})
+    assert refused and refused[0].startswith("schema.properties.a.$ref: the reference")
+    with pytest.raises(sc.SchemaError):
+        sc.compile_schema({"properties": {"a": {"$dynamicRef": "http://x.test/a"}}})
+
+
 def test_it_refuses_a_schema_with_too_many_values() -> None:
     huge = {"enum": list(range(sc.MAX_NODES + 1))}
     assert sc.schema_problems(huge) == [f"schema: the schema has more than {sc.MAX_NODES:,} values; split it up"]

@@ -83,3 +83,26 @@ def test_it_reads_json_numbers_as_json_does() -> None:
     data, positions = yamlsafe.parse('{\n  "maximum": 1e5,\n  "n": [1, 2.5]\n}')
     assert data == {"maximum": 100000.0, "n": [1, 2.5]}
     assert positions.key(("n", 1)) == (3, 12)
+
+
+@pytest.mark.parametrize("as_json", [True, False], ids=["json", "yaml"])
+def test_a_read_document_is_freed_without_the_cyclic_collector(as_json: bool) -> None:
+    # The command line runs with the cyclic collector off: a reading that left a reference
+    # cycle behind (a self-referring closure holding the text and the position maps) kept a
+    # whole document alive until exit, 15 MB of text at 5,000 messages.
+    import gc
+
+    text = json.dumps({"asyncapi": "3.0.0", "channels": {"a": {"messages": {"m": {"x": [1, 2]}}}}})
+    if not as_json:
+        text = "asyncapi: 3.0.0\nchannels:\n  a:\n    messages:\n      m: {x: [1, 2]}\n"
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        data, positions = yamlsafe.parse(text)
+        assert positions.key(("channels", "a", "messages", "m")) is not None
+        del data, positions
+        assert gc.collect() == 0  # nothing was left for the collector: all freed already
+    finally:
+        if was:
+            gc.enable()

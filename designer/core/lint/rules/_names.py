@@ -46,15 +46,24 @@ def message_rename(message: Message, suggestion: str) -> tuple[str, Fix | None]:
     return f" Rename it to {suggestion!r}.", Fix("rename", "name", suggestion, f"Rename to {suggestion}")
 
 
+# The last model's channels -> first released message on each: one pass per model instead of one
+# per flagged channel (a model with 1,000 off-style channels and 5,000 messages took ~1.6 s).
+_released_channels: list[tuple[Model, dict[str, str]]] = []
+
+
 def channel_released(model: Model, channel: str) -> str:
     """A released message version that travels on ``channel`` ("message version"), "" if none."""
-    for m in model.messages:
-        on_it = m.channel == channel or any(
-            r.channel == channel for r in (*model.producers(m.name), *model.consumers(m.name)))
-        live = released_version(m) if on_it else ""
-        if live:
-            return f"{m.name} {live}"
-    return ""
+    if not _released_channels or _released_channels[0][0] is not model:
+        found: dict[str, str] = {}
+        for m in model.messages:
+            live = released_version(m)
+            if not live:
+                continue
+            for ch in (m.channel, *(r.channel for r in (*model.producers(m.name), *model.consumers(m.name)))):
+                if ch and ch not in found:
+                    found[ch] = f"{m.name} {live}"
+        _released_channels[:] = [(model, found)]
+    return _released_channels[0][1].get(channel, "")
 
 
 def schema_name_released(message: Message, name: str) -> str:

@@ -6,7 +6,9 @@ single word fits several styles (``order`` is camelCase, snake_case and kebab-ca
 it is never the odd one out by itself. Option ``styles`` fixes the style per kind instead of
 taking the majority, e.g. ``{"properties": "camelCase", "messages": "PascalCase"}``; kinds are
 ``services``, ``messages``, ``channels``, ``properties`` and ``enums`` (``OrderService`` beside
-``payment-service`` and ``shipping-service`` is flagged: ``order-service``).
+``payment-service`` and ``shipping-service`` is flagged: ``order-service``). A channel name is
+judged by the casing of its levels: ``smartylighting/streetlights/{streetlightId}/dim`` is written
+like ``some.channel`` (a ``/`` or ``.`` between levels, and a ``{parameter}``, are not casing).
 
 Flags: a name whose casing differs from the one used by the rest of its kind, with the name
 rewritten in that style.
@@ -44,7 +46,14 @@ from typing import Any
 from designer.core.lint.finding import Finding, Fix
 from designer.core.lint.rules import _names
 from designer.core.model import Message, Model
-from designer.core.naming import CASING_STYLES, casing_styles, render, split_identifier
+from designer.core.naming import (
+    CASING_STYLES,
+    casing_styles,
+    channel_casing_form,
+    render,
+    render_channel,
+    split_identifier,
+)
 from designer.core.provenance import channel_name_written_by_author
 
 ID = "naming-casing-consistent"
@@ -170,7 +179,10 @@ def dominant(names: Iterable[str]) -> str | None:
 def _flag(kind: str, name: str, style: str, element_kind: str, element: str, path: str,
           released: str = "") -> Finding:
     words = split_identifier(name)
-    better = render(words, style) if words else None
+    if kind == "channels":
+        better = render_channel(name, style) if words else None
+    else:
+        better = render(words, style) if words else None
     label = {"services": "Service name", "messages": "Message name", "channels": "Channel name",
              "properties": "Property", "enums": "Enum value"}[kind]
     text = f"{label} {name!r} is not in {style} like the other {kind}"
@@ -209,11 +221,16 @@ def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
                            ("messages", [(m.name, m.kind, m.name) for m in _names.authored(model.messages)]),
                            ("channels", [(c.name, "channel", c.name) for c in model.channels
                                          if channel_name_written_by_author(c)])):
-        style = _style_of(kind, {e[0] for e in elements}, fixed)
+        # A channel is judged by its levels' casing, not by its separator or parameters.
+        # (Names of other kinds are judged as written: no per-name call on the 5,000 messages.)
+        written = {e[0]: channel_casing_form(e[0]) for e in elements} if kind == "channels" else None
+        style = _style_of(kind, (set(written.values()) - {""}) if written is not None else {e[0] for e in elements},
+                          fixed)
         if style is None:
             continue
         for name, element_kind, element in elements:
-            if style not in casing_styles(name):
+            judged = written[name] if written is not None else name
+            if judged and style not in casing_styles(judged):
                 yield _flag(kind, name, style, element_kind, element, "name", _released_name(model, kind, name))
     bad: dict[str, str] = {}  # off-style schema name -> the style it should have
     for kind in ("properties", "enums"):

@@ -67,3 +67,27 @@ def test_it_flags_the_service_name_in_the_minority_style() -> None:
 def test_it_passes_services_named_in_one_style() -> None:
     m = model(services=(Service("order-service"), Service("payment-service")))
     assert flagged(RULE, m) == []
+
+
+def test_a_channel_is_judged_by_its_levels_not_its_separators_or_parameters() -> None:
+    m = model(channels=(Channel("smartylighting/streetlights/1/0/action/{streetlightId}/dim"),
+                        Channel("smartylighting/streetlights/1/0/event/{streetlightId}/lighting/measured"),
+                        Channel("some.channel")))
+    assert flagged(RULE, m) == []
+    odd = model(channels=(Channel("orders/placed"), Channel("orders/shipped"), Channel("orders/{id}/PaymentDue")))
+    (finding,) = run(RULE, odd)
+    assert finding.element == "orders/{id}/PaymentDue"
+    assert finding.fix is not None and finding.fix.value == "orders/{id}/payment.due"
+
+
+def test_a_single_letter_code_is_not_taken_for_casing() -> None:
+    # Slack RTM's channel_type enum (the specification's 2.0 example) beside snake_case values.
+    a = with_schema(event("MemberJoined"), {"type": "object", "properties": {
+        "channel_type": {"enum": ["C", "G"]}, "subtype": {"enum": ["bot_message", "me_message"]}}})
+    assert flagged(RULE, model(a)) == []
+
+
+def test_parameters_anywhere_in_a_channel_name_are_not_casing() -> None:
+    m = model(channels=(Channel("orders.{orderId}.placed"), Channel("orders.{orderId}.shipped"),
+                        Channel("{tenantId}"), Channel("{tenantId}/payments.received")))
+    assert flagged(RULE, m) == []
