@@ -298,9 +298,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # An outage is logged as one line now and then, not a traceback a second (designer/outage.py).
-    "filters": {"quiet_outages": {"()": "designer.outage.QuietOutageLogs"}},
+    "filters": {"quiet_outages": {"()": "designer.outage.QuietOutageLogs"},
+                "client_errors": {"()": "designer.logfilters.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet_outages"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # A 403/404 is logged on one line, without the exception's traceback (see logfilters).
+    "loggers": {"django.request": {"filters": ["client_errors"]}},
 }
 CSRF_FAILURE_VIEW = 'designer.catalog.views.csrf_failure'
 

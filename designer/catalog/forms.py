@@ -79,6 +79,15 @@ class RelationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields.update(_part_fields(RELATION, team, leave_out=("message",)))  # the page's message
         self.fields["channel"].empty_label = "message's channel"
+        # Say what this team's envelope calls the event id: what a consumer deduplicates on.
+        if team is not None:
+            from designer.catalog.selectors import team_model
+
+            id_name = team_model(team).envelope.id_name
+            if id_name:
+                dedup = self.fields["dedup_key"]
+                dedup.help_text = f"Your envelope calls the event id “{id_name}”: deduplicate on it unless the payload has a better key."
+                dedup.widget.attrs["placeholder"] = id_name
 
 
 class StepForm(forms.Form):

@@ -59,6 +59,9 @@ def service_code(request: HttpRequest, pk: int) -> HttpResponse:
     path = request.GET.get("file") or next((p for p in files if p.endswith(("handlers.py", "handlers.ts", "Handlers.java", "handlers.go"))), next(iter(files)))
     if path not in files:
         raise Http404("No such file in the generated project.")
+    seen = request.session.get("code_seen", [])
+    if team.slug not in seen:  # the first-run checklist's "generate code" (designer.catalog.firstrun)
+        request.session["code_seen"] = [*seen, team.slug][-20:]
     ctx = {
         "service": svc, "lang": lang, "languages": LANGUAGES, "revision": revision,
         "tree": _tree(list(files)), "path": path, "code": services.highlight(path, files[path]),

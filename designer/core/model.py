@@ -144,6 +144,23 @@ class Envelope:
     profile: str = "cloudevents"  # an ENVELOPE_PROFILES value
     schema: JSON = None  # the custom profile's JSON Schema
 
+    @property
+    def id_name(self) -> str:
+        """What this envelope calls an event's id (what consumers deduplicate on): ``id`` in
+        CloudEvents, ``eventId`` in the brief envelope, a custom schema's id-like property
+        ("" when it has none)."""
+        if self.profile == "cloudevents":
+            return "id"
+        if self.profile == "brief":
+            return "eventId"
+        props = self.schema.get("properties") if isinstance(self.schema, dict) else None
+        if not isinstance(props, dict):
+            return ""
+        for name in ("id", "eventId", "event_id", "messageId", "message_id"):
+            if name in props:
+                return name
+        return next((n for n in props if n.lower().endswith("id")), "")
+
 
 @dataclass(frozen=True)
 class LintConfig:

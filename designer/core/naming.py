@@ -693,3 +693,29 @@ def render_channel(name: str, style: str) -> str:
         out.append("".join(p if p.startswith("{") or not split_identifier(p)
                            else render(split_identifier(p), style) for p in parts))
     return "/".join(out)
+
+
+def suggest_wire_type(name: str, kind: str = "event", existing: tuple[str, ...] | list[str] = ()) -> str:
+    """The wire type a message's name suggests, entity first: ``OrderPlaced`` -> ``order.placed``,
+    ``SendEmail`` (a command) -> ``email.send``, ``GetOrderStatus`` (a query) ->
+    ``order.get-status``. When every ``existing`` type of the team shares leading segments that
+    are not its own entity (``com.acme.``), the suggestion starts with them too. "" for no words."""
+    words = [w.lower() for w in split_identifier(name) if w.strip()]
+    words = [w for w in ("".join(ch for ch in w if ch.isalnum()) for w in words) if w]
+    if not words:
+        return ""
+    if kind in ("command", "query") and len(words) > 1:
+        entity, rest = words[1], [words[0], *words[2:]]
+    else:
+        entity, rest = words[0], words[1:]
+    wire = entity + ("." + "-".join(rest) if rest else "")
+    split = [t.split(".") for t in existing if t]
+    if len(split) >= 2:
+        prefix: list[str] = []
+        for parts in zip(*(p[:-2] for p in split)):
+            if len(set(parts)) != 1:
+                break
+            prefix.append(parts[0])
+        if prefix:
+            wire = ".".join(prefix) + "." + wire
+    return wire

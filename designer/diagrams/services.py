@@ -256,6 +256,10 @@ def node_panel(team: Team, node: str) -> dict[str, Any] | None:
     base = reverse("diagram", args=[slug])
     out["flows"] = [{"name": f, "url": base + "?" + ViewOptions(flow=f).query()} for f in sorted(set(flows))]
     out["focus_url"] = base + "?" + ViewOptions(focus=key).query()
+    # The panel's "add sends / receives" offers the names it could pair with.
+    out["node"] = node
+    out["other_names"] = sorted(m.name for m in model.messages) if coll == "services" else sorted(
+        sv.name for sv in model.services)
     lint = linting.team_findings(team)
     badge = lint.badges.get(key) if lint is not None else None
     if badge:

@@ -10,13 +10,15 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from designer.catalog import kinds
 from designer.catalog import render as rd
+from designer.catalog import services as catalog_services
 from designer.catalog.access import can_edit, team_view
 from designer.catalog.models import Team
 from designer.catalog.selectors import element_pks, team_model
@@ -136,3 +138,32 @@ def node(request: HttpRequest) -> HttpResponse:
     if panel is None:
         raise Http404("That element is not in the model any more; the diagram redraws itself.")
     return render(request, "diagram/_node_panel.html", {"p": panel, "can_edit": can_edit(request)})
+
+
+@team_view()
+@require_POST
+def node_relation(request: HttpRequest) -> HttpResponse:
+    """The panel's "add sends / receives": the picked service sends or receives a message (or the
+    picked message is sent or received by a service), created on the fly when the name is new."""
+    team = request.team  # type: ignore[attr-defined]
+    node_key = (request.POST.get("id") or "")[:200]
+    panel = services.node_panel(team, node_key)
+    if panel is None or panel["collection"] not in ("services", "messages") or not panel["declared"]:
+        raise Http404("That element is not in the model any more; the diagram redraws itself.")
+    action = request.POST.get("action", "")
+    other = (request.POST.get("other") or "").strip()[:200]
+    service, message = (panel["name"], other) if panel["collection"] == "services" else (other, panel["name"])
+    try:
+        with transaction.atomic():
+            made = catalog_services.relation_by_names(team=team, user=request.user, service=service,
+                                                      action=action, message=message)
+    except catalog_services.ValidationFailed as exc:
+        error = "; ".join(str(m) for msgs in exc.errors.values() for m in msgs) or str(exc)
+        return render(request, "diagram/_node_panel.html", {"p": panel, "can_edit": True, "panel_error": error,
+                                                            "other": other}, status=422)
+    new = [c for c in made["created"] if not c.startswith("“")]  # the elements, not the relation
+    done = f"{service} {action} {message}" + (f" (created {', '.join(new)})" if new else "")
+    resp = render(request, "diagram/_node_panel.html", {"p": services.node_panel(team, node_key), "can_edit": True,
+                                                        "panel_done": done})
+    resp["HX-Trigger"] = "model-changed"  # the drawing redraws now; diagram.js reopens this panel
+    return resp

@@ -3,26 +3,30 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRefresh
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from designer.catalog import services as catalog
 from designer.catalog.access import team_view
 from designer.catalog.models import Team
-from designer.catalog.selectors import element_by_key, element_pks, membership_for
+from designer.catalog.selectors import element_pks, membership_for
 from designer.core.lint.docs import rule_doc
 from designer.core.lint.engine import OFF
 from designer.core.lint.finding import SEVERITY_RANK, Finding
+from designer.core.lint.fixes import fix_target
 from designer.core.lint.registry import RULES
 from designer.core.lint.sarif import to_sarif
 
 from . import selectors as linting
 from . import services as svc
+from .fixes import editor_url, fix_apply, fix_plan
 from .forms import LintConfigForm, WaiverForm
 
 GROUPS = ("severity", "rule", "element")
@@ -32,18 +36,17 @@ def _lint(team: Team) -> linting.TeamLint:
     return linting.team_findings(team)
 
 
-def _row(slug: str, f: Finding, pks: dict[str, int], lapsed: Any = None) -> dict[str, Any]:
+def _row(slug: str, f: Finding, pks: dict[str, int], lapsed: Any = None, back: str = "") -> dict[str, Any]:
     pk = pks.get(f.key)
-    row: dict[str, Any] = {"f": f, "lapsed": lapsed, "element_url": "", "fix_url": "",
+    row: dict[str, Any] = {"f": f, "lapsed": lapsed, "element_url": "", "fix_url": "", "quick_fix": "",
                            "rename": None, "rule_url": reverse("lint_rule", args=[slug, f.rule])
                            if f.rule in RULES else ""}
     if pk is not None:
         row["element_url"] = reverse("element_detail", args=[slug, f.collection, pk])
-        row["fix_url"] = reverse("element_edit", args=[slug, f.collection, pk])
-    elif f.kind == "model":
-        row["fix_url"] = reverse("team_settings", args=[slug])
-    if f.fix is not None and f.fix.action == "rename" and isinstance(f.fix.value, str) and pk is not None:
-        row["rename"] = f.fix.value
+    row["fix_url"] = editor_url(slug, f, pk, back)
+    if pk is not None and fix_target(f.fix):
+        # A mechanical fix: one click on its preview applies it.
+        row["quick_fix"] = reverse("lint_apply_fix", args=[slug]) + "?" + urlencode({"fp": f.fingerprint, "next": back})
     return row
 
 
@@ -87,7 +90,7 @@ def findings(request: HttpRequest) -> HttpResponse:
             continue
         if q and q not in f.message.lower() and q not in f.element.lower() and q not in f.rule:
             continue
-        rows.append(_row(team.slug, f, pks, lint.lapsed.get(f.fingerprint)))
+        rows.append(_row(team.slug, f, pks, lint.lapsed.get(f.fingerprint), back=request.get_full_path()))
     groups: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         f = r["f"]
@@ -150,23 +153,40 @@ def revoke(request: HttpRequest, wid: int) -> HttpResponse:
     return redirect("lint_findings", slug=team.slug)
 
 
+def safe_next(request: HttpRequest, default: str) -> str:
+    """Where to go back to: the ``next`` the page was given, when it is a path on this site."""
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    ok = nxt.startswith("/") and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})
+    return nxt if ok else default
+
+
 @team_view(min_role="editor")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def apply_fix(request: HttpRequest) -> HttpResponse:
-    """One click for an unambiguous rename: only "rename" fixes are applied here."""
+    """A finding's mechanical fix: GET previews what it changes, POST applies it (one click) and
+    goes back to where the user came from, saying what was done."""
     team = request.team  # type: ignore[attr-defined]
-    finding = _find(_lint(team), request.POST.get("fingerprint", ""))
-    obj = element_by_key(team, finding.key) if finding.fix is not None and finding.fix.action == "rename" else None
-    if obj is None:
-        raise Http404("That finding has no one-click fix.")
-    try:
-        obj = catalog.element_update(team=team, user=request.user, obj=obj,
-                                     data={"name": finding.fix.value}, lock_version=None)
-    except catalog.ServiceError as exc:
-        flash.error(request, f"Could not rename {finding.element}: {exc}")
-    else:
-        flash.success(request, f"Renamed {finding.element} to {obj.name}.")
-    return redirect("lint_findings", slug=team.slug)
+    fp = request.POST.get("fingerprint") if request.method == "POST" else request.GET.get("fp", "")
+    finding = _find(_lint(team), fp or "")
+    plan = fix_plan(team, finding)
+    findings_url = reverse("lint_findings", args=[team.slug])
+    back = safe_next(request, findings_url)
+    pks = element_pks(team)
+    editor = editor_url(team.slug, finding, pks.get(finding.key), back)
+    if request.method == "POST" and plan is not None:
+        try:
+            done = fix_apply(team=team, user=request.user, finding=finding)
+        except catalog.ServiceError as exc:
+            error = "; ".join(str(m) for msgs in exc.errors.values() for m in msgs) if isinstance(
+                exc, catalog.ValidationFailed) else str(exc)
+            ctx = {"finding": finding, "plan": plan, "next": back, "editor": editor, "error": error or str(exc)}
+            tpl = "lint/fix.html#preview" if request.htmx else "lint/fix.html"  # type: ignore[attr-defined]
+            return render(request, tpl, ctx, status=422)
+        flash.success(request, done)
+        return HttpResponseClientRedirect(back) if request.htmx else redirect(back)  # type: ignore[attr-defined]
+    ctx = {"finding": finding, "plan": plan, "next": back, "editor": editor}
+    tpl = "lint/fix.html#preview" if request.htmx else "lint/fix.html"  # type: ignore[attr-defined]
+    return render(request, tpl, ctx, status=200 if plan is not None or request.method == "GET" else 422)
 
 
 # ------------------------------------------------------------------ rule pages

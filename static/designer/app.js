@@ -71,6 +71,23 @@
       var input = form && form.querySelector("input[name=name]");
       if (input) { input.value = fix.dataset.fixName; input.dispatchEvent(new Event("input", {bubbles: true})); input.focus(); }
     }
+    // Copy buttons: data-copy names the element whose value or text goes to the clipboard.
+    var copy = e.target.closest("[data-copy]");
+    if (copy) {
+      var src = document.getElementById(copy.dataset.copy);
+      var text = src ? (src.value !== undefined && src.tagName === "INPUT" ? src.value : src.textContent) : "";
+      var status = copy.parentNode.querySelector(".copy-status");
+      var said = function (msg) { copy.textContent = msg; if (status) status.textContent = msg; };
+      var label = copy.textContent;
+      var done = function () { said("Copied"); setTimeout(function () { copy.textContent = label; }, 2000); };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done, function () { said("Select and copy it by hand"); });
+      } else if (src) {  // plain http on another host: the old way
+        var range = document.createRange();
+        if (src.select) src.select(); else { range.selectNodeContents(src); getSelection().removeAllRanges(); getSelection().addRange(range); }
+        try { document.execCommand("copy"); done(); } catch (err) { said("Select and copy it by hand"); }
+      }
+    }
     // Shown-once secrets (tokens, invitation links): one click selects the whole value.
     var secret = e.target.closest("[data-select-all]");
     if (secret) secret.select();
@@ -80,11 +97,81 @@
   // Handlers live here, not in onclick/onchange attributes: the Content-Security-Policy
   // forbids inline script, so markup only carries data-* hooks.
   document.addEventListener("change", function (e) {
+    // A message's kind changes what its name should look like: check the name again.
+    if (e.target.name === "kind" && e.target.form && window.htmx) {
+      var nameInput = e.target.form.querySelector("input[name=name][hx-post]");
+      if (nameInput && nameInput.value.trim()) window.htmx.trigger(nameInput, "kind-changed");
+    }
     var auto = e.target.closest("select[data-autosubmit]");
     if (auto && auto.form) { auto.form.submit(); return; }
     var switcher = e.target.closest("form[data-team-switcher]");
     if (switcher && switcher.team && switcher.team.value) location.href = switcher.team.value;
   });
+
+  // A flow's steps move with the keyboard: Alt+Up / Alt+Down on a step presses its ↑ / ↓ button
+  // (the answer swaps the list in place and focuses the moved step's button again).
+  document.addEventListener("keydown", function (e) {
+    if (!e.altKey || (e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
+    var step = e.target.closest && e.target.closest("li[data-step]");
+    var btn = step && step.querySelector('button[value="' + (e.key === "ArrowUp" ? "up" : "down") + '"]');
+    if (btn) { e.preventDefault(); btn.click(); }
+  });
+
+  // "Fix in the editor" from a finding: ?path=schema.properties.x#version-editor opens the
+  // schema editor with the caret on that JSON path, and ?next= is where saving returns to.
+  function openAtPath() {
+    var params = new URLSearchParams(location.search);
+    var editor = document.getElementById("version-editor");
+    var path = params.get("path");
+    if (!editor || !path) return;
+    var details = editor.querySelector("details");
+    if (details) details.open = true;
+    var form = editor.querySelector("form");
+    var nxt = params.get("next");
+    if (form && nxt && nxt.charAt(0) === "/" && nxt.charAt(1) !== "/" && !form.querySelector("input[name=next]")) {
+      var hidden = document.createElement("input");
+      hidden.type = "hidden"; hidden.name = "next"; hidden.value = nxt;
+      form.appendChild(hidden);
+    }
+    var parts = path.replace(/\[(\d+)\]/g, ".$1").split(".");
+    var head = parts.shift();
+    var plain = editor.querySelector("[name=" + head + "]:not(textarea)");
+    if (plain && (head === "compat" || head === "version")) { plain.focus(); plain.scrollIntoView({block: "center"}); return; }
+    var field = head === "example" ? "example" : "schema";
+    var ta = editor.querySelector("textarea[name=" + field + "]");
+    if (!ta) return;
+    // Each key of the path in turn, as it is written in the JSON text ("properties", then "email"...).
+    var text = ta.value, at = 0, found = -1;
+    parts.forEach(function (key) {
+      if (/^\d+$/.test(key)) return;
+      var i = text.indexOf(JSON.stringify(key) + ":", at);
+      if (i >= 0) { found = i; at = i + 1; }
+    });
+    ta.focus();
+    if (found < 0) return;
+    var end = text.indexOf("\n", found);
+    ta.setSelectionRange(found, end < 0 ? text.length : end);
+    var line = text.slice(0, found).split("\n").length - 1;
+    var lh = parseFloat(getComputedStyle(ta).lineHeight) || 18;
+    ta.scrollTop = Math.max(0, (line - 3) * lh);
+    ta.scrollIntoView({block: "center"});
+  }
+
+  // Values a name suggests (a message's wire type): filled in while the field is empty or still
+  // holds the previous suggestion; a value the user typed is never replaced.
+  function suggestFields(root) {
+    if (!root.querySelectorAll) return;
+    root.querySelectorAll("[data-suggest-field]").forEach(function (p) {
+      var form = p.closest("form");
+      var input = form && form.querySelector("[name=" + p.dataset.suggestField + "]");
+      if (!input) return;
+      if (!input.value || input.value === input.dataset.suggested) {
+        input.value = p.dataset.suggestValue;
+        input.dataset.suggested = p.dataset.suggestValue;
+      }
+      input.placeholder = p.dataset.suggestValue;
+    });
+  }
 
   // Live model: when anyone changes the team's model, parts of the page marked with
   // hx-trigger="model-changed from:body" refresh themselves. When the socket drops (the server
@@ -231,7 +318,14 @@
     enhanceEditors(document);
     liveModel();
     explainOutages();
-    document.body.addEventListener("htmx:afterSwap", function (e) { enhanceEditors(e.target); });
-    document.body.addEventListener("htmx:afterSettle", function (e) { enhanceEditors(document); labelCells(document); scrollableByKeyboard(document); });
+    // After "load": the browser's own jump to the #fragment would otherwise take the focus back.
+    window.addEventListener("load", function () { setTimeout(openAtPath, 0); });
+    document.body.addEventListener("htmx:afterSwap", function (e) { enhanceEditors(e.target); suggestFields(e.target); });
+    document.body.addEventListener("htmx:afterSettle", function (e) {
+      // A swapped block names the control to keep working from (the moved step's button).
+      var next = document.querySelector("[data-focus]");
+      if (next) { next.removeAttribute("data-focus"); next.focus(); }
+      enhanceEditors(document); labelCells(document); scrollableByKeyboard(document);
+    });
   });
 })();

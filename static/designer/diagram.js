@@ -66,7 +66,9 @@
     function size() {
       var w = canvas.clientWidth || wrap.clientWidth || 300;
       var natural = w * full.h / full.w;  // the height at which the fitted drawing fills the width
-      var h = thumb ? Math.min(360, Math.max(160, natural))
+      // A flow's page draws its flow top to bottom beside the steps: it may be as tall as the list.
+      var cap = canvas.closest(".flow-diagram") ? Math.max(360, window.innerHeight * 0.75) : 360;
+      var h = thumb ? Math.min(cap, Math.max(160, natural))
         : Math.max(360, Math.min(window.innerHeight * 0.7, Math.max(natural, full.h * PT * READABLE)));
       canvas.style.height = Math.round(h) + "px";
     }
@@ -80,7 +82,8 @@
       svg.setAttribute("viewBox", [view.x, view.y, view.w, view.h].map(function (n) { return n.toFixed(2); }).join(" "));
       var scale = (canvas.clientWidth || 1) / view.w / PT;
       level.textContent = Math.round(scale * 100) + "%";
-      if (canvas.id) saved[canvas.id] = {view: view, fitted: fitted, full: full.w + "x" + full.h};
+      if (canvas.id) saved[canvas.id] = {view: view, fitted: fitted, full: full.w + "x" + full.h,
+                                         picked: saved[canvas.id] ? saved[canvas.id].picked : ""};
     }
     function fit() { view = fitView(); fitted = true; apply(); }
     // Zoom by ``factor`` keeping the point at (px, py), fractions of the canvas, still.
@@ -221,8 +224,9 @@
     });
 
     var opener = null;
-    function openPanel(g, a) {
+    function openPanel(g, a, keepFocus) {
       opener = a;
+      if (canvas.id && saved[canvas.id]) saved[canvas.id].picked = g.id;
       canvas.querySelectorAll("g.node.picked").forEach(function (n) { n.classList.remove("picked"); });
       g.classList.add("picked");
       panel.hidden = false;
@@ -242,17 +246,22 @@
           panel.removeAttribute("aria-busy");
           var title = panel.querySelector("h3");
           if (title) panel.setAttribute("aria-labelledby", title.id || "");
-          panel.focus();
+          // Reopened after a redraw: take the focus only if the redraw took it away.
+          if (!keepFocus || document.activeElement === document.body || !document.activeElement) panel.focus();
         });
     }
     function closePanel() {
       panel.hidden = true;
+      if (canvas.id && saved[canvas.id]) saved[canvas.id].picked = "";
       canvas.querySelectorAll("g.node.picked").forEach(function (n) { n.classList.remove("picked"); });
       if (opener && opener.isConnected) opener.focus(); else canvas.focus();
     }
     panel.addEventListener("click", function (e) {
       if (e.target.closest("[data-panel-close]")) { e.preventDefault(); closePanel(); }
     });
+    // A redraw (a model change, the panel's own "add sends / receives") keeps the picked node's panel open.
+    var again = before && before.picked && svg.getElementById ? svg.getElementById(before.picked) : null;
+    if (again && again.querySelector("a")) openPanel(again, again.querySelector("a"), true);
   }
 
   function enhance(root) {

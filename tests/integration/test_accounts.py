@@ -117,3 +117,17 @@ def test_it_rehashes_an_old_pbkdf2_password_with_argon2id_at_login(client: Any) 
     resp = client.post(reverse("login"), {"username": "old-hash", "password": "a-long-password-1"})
     assert resp.status_code == 302
     assert User.objects.get(username="old-hash").password.startswith("argon2$argon2id$")
+
+
+def test_an_invitee_who_signs_up_from_the_link_joins_the_team(make_team: Any, member_client: Any) -> None:
+    team = make_team()
+    owner = member_client(team, "owner")
+    page = owner.post(reverse("members", args=[team.slug]), {"op": "invite", "role": "viewer"}).content.decode()
+    path = re.search(r'value="http://testserver(/invite/[^"]+/)"', page).group(1)
+    anonymous = Client()
+    assert "Sign up and join" in anonymous.get(path).content.decode()
+    assert anonymous.get("/invite/not-a-secret/").status_code == 404
+    resp = anonymous.post(f"/accounts/signup/?next={path}", {"username": "gina", "password1": "Gina-long-pass-42",
+                                                             "password2": "Gina-long-pass-42"})
+    assert resp.status_code == 302 and resp["Location"] == reverse("team_home", args=[team.slug])
+    assert Membership.objects.get(team=team, user__username="gina").role == "viewer"

@@ -59,10 +59,15 @@ def test_it_links_each_finding_to_its_element_and_its_edit_form(demo: Any, owner
     coll = f.collection
     pk = {"messages": Message}.get(coll, None)
     html = owner.get(f"/t/{demo.slug}/findings/?element={f.key}").content.decode()
-    assert "Fix</a>" in html
+    assert "Fix in the editor</a>" in html or "Edit</a>" in html
     if pk is not None:
         obj = pk.objects.get(team=demo, name=f.element)
-        assert f"/t/{demo.slug}/{coll}/{obj.pk}/edit/" in html
+        # The editor that can change it: the schema editor at the path for a schema finding
+        # (the message's edit form has no schema field), else the element's edit form.
+        if f.path.split(".")[0] in ("schema", "example", "versions", "headers", "compat"):
+            assert f"/t/{demo.slug}/{coll}/{obj.pk}/?path=" in html
+        else:
+            assert f"/t/{demo.slug}/{coll}/{obj.pk}/edit/" in html, f.path
         assert f"/t/{demo.slug}/{coll}/{obj.pk}/" in html
 
 
@@ -336,3 +341,37 @@ def test_the_team_home_links_to_the_findings_page_and_the_nav_shows_findings(dem
     html = owner.get(f"/t/{demo.slug}/").content.decode()
     assert f'href="/t/{demo.slug}/findings/">Review findings' in html
     assert f'<a href="/t/{demo.slug}/findings/">Findings</a>' in html
+
+
+def test_a_fix_preview_writes_nothing_and_viewers_cannot_apply_it(demo: Any, owner: Client, member_client: Any) -> None:
+    lint = linting.team_findings(demo)
+    f = next(g for g in lint.findings if g.fix is not None and g.fix.action == "set" and g.path.startswith("schema"))
+    viewer = member_client(demo, "viewer")
+    revision = type(demo).objects.get(pk=demo.pk).revision
+    resp = owner.get(f"/t/{demo.slug}/findings/fix/", {"fp": f.fingerprint, "next": "https://evil.example/"})
+    assert resp.status_code == 200 and 'class="diff"' in resp.content.decode()
+    assert 'value="https://evil.example/"' not in resp.content.decode()  # only a path on this site
+    assert type(demo).objects.get(pk=demo.pk).revision == revision
+    assert viewer.post(f"/t/{demo.slug}/findings/fix/", {"fingerprint": f.fingerprint}).status_code == 403
+    assert type(demo).objects.get(pk=demo.pk).revision == revision
+
+
+def test_a_consumer_dedup_key_fix_keeps_the_relations_other_attributes(demo: Any, owner: Client) -> None:
+    from designer.catalog.models import Relation
+
+    lint = linting.team_findings(demo)
+    f = next((g for g in lint.findings if g.fix is not None and g.fix.field.endswith(".dedup_key")), None)
+    if f is None:  # the demo declares every dedup key: take one away first
+        rel = Relation.objects.filter(team=demo, role="consumes", idempotent=False).exclude(dedup_key="").first()
+        Relation.objects.filter(pk=rel.pk).update(dedup_key="")
+        demo.refresh_from_db()
+        type(demo).objects.filter(pk=demo.pk).update(revision=demo.revision + 1)
+        f = next(g for g in linting.team_findings(type(demo).objects.get(pk=demo.pk)).findings
+                 if g.fix is not None and g.fix.field.endswith(".dedup_key"))
+    service = f.fix.field.split(".")[1]
+    before = Relation.objects.get(team=demo, message__name=f.element, service__name=service, role="consumes")
+    resp = owner.post(f"/t/{demo.slug}/findings/fix/", {"fingerprint": f.fingerprint})
+    assert resp.status_code == 302
+    after = Relation.objects.get(pk=before.pk)
+    assert after.dedup_key == f.fix.value
+    assert (after.channel_id, after.idempotent, after.pinned_version) == (before.channel_id, before.idempotent, before.pinned_version)

@@ -26,6 +26,7 @@ def team_urls(team: Any) -> list[str]:
             urls.append(reverse(name, args=[s, coll, obj.pk]))
     change = team.changes.first()
     urls.append(reverse("change_detail", args=[s, change.pk]))
+    urls.append(reverse("flow_step_preview", args=[s, flow.pk]) + "?sentence=a+sends+b")
     return urls
 
 
@@ -39,6 +40,7 @@ def write_urls(team: Any) -> list[str]:
         reverse("version_save", args=[s, msg.pk]), reverse("version_status", args=[s, msg.pk, v.pk]),
         reverse("relation_add", args=[s, msg.pk]), reverse("relation_remove", args=[s, msg.pk, rel.pk]),
         reverse("flow_steps", args=[s, flow.pk]), reverse("import_model", args=[s]),
+        reverse("diagram_node_relation", args=[s]),
     ]
     for coll, obj in (("services", Service.objects.filter(team=team).first()), ("messages", msg),
                       ("channels", Channel.objects.filter(team=team).first()), ("flows", flow)):

@@ -343,6 +343,10 @@ class ElementKind(Spec):
         """Hints while typing a name (messages: tense and mood)."""
         return []
 
+    def name_suggestions(self, team: Any, name: str, params: Mapping[str, str]) -> dict[str, str]:
+        """Other fields' values a name suggests, by form field (messages: the wire type)."""
+        return {}
+
     # ---- pages ------------------------------------------------------------------------------
     def annotate(self, qs: Any) -> Any:
         """The list's query set with what its columns count."""

@@ -60,9 +60,12 @@ class FlowKind(ElementKind):
 
     def detail_context(self, request: Any, obj: Any) -> dict[str, Any]:
         from designer.catalog.forms import StepForm
+        from designer.catalog.selectors import team_model
+        from designer.core.steps import step_suggestions
 
         return {"steps": list(obj.steps.select_related("service", "message").order_by("position")),
-                "step_form": StepForm(team=request.team)}
+                "step_form": StepForm(team=request.team),
+                "step_suggestions": step_suggestions(team_model(request.team), obj.name)}
 
     def dependents(self, obj: Any) -> list[str]:
         return [f"{obj.steps.count()} step(s)"]

@@ -117,6 +117,14 @@ class MessageKind(ElementKind):
 
         return linting.name_hints(name, params.get("kind", "event"))
 
+    def name_suggestions(self, team: Any, name: str, params: Mapping[str, str]) -> dict[str, str]:
+        from designer.catalog.models import Message
+        from designer.core.naming import suggest_wire_type
+
+        existing = list(Message.objects.filter(team=team).exclude(wire_type="").values_list("wire_type", flat=True)[:200])
+        wire = suggest_wire_type(name, params.get("kind", "event"), existing)
+        return {"wire_type": wire} if wire else {}
+
     # ---- pages --------------------------------------------------------------------------
     def annotate(self, qs: Any) -> Any:
         return qs.annotate(

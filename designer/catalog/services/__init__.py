@@ -13,7 +13,7 @@ from .changes import change_record, user_label
 from .changesets import changeset_apply, team_settings_write
 from .elements import element_create, element_delete, element_dependents, element_update, element_write
 from .errors import Conflict, ServiceError, ValidationFailed
-from .flows import flow_steps_set
+from .flows import flow_step_add, flow_steps_set, relation_by_names
 from .imports import ImportReport, model_import
 from .members import (
     invitation_accept,
@@ -32,7 +32,7 @@ __all__ = [
     "TOKEN_PREFIX", "Conflict", "ImportReport", "Restore", "ServiceError", "ValidationFailed",
     "element_key", "restore_apply", "restore_plan", "team_change",
     "change_record", "changeset_apply", "element_create", "element_delete", "element_dependents",
-    "element_update", "element_write", "flow_steps_set", "invitation_accept", "invitation_create",
+    "element_update", "element_write", "flow_step_add", "flow_steps_set", "relation_by_names", "invitation_accept", "invitation_create",
     "invitation_revoke", "membership_remove", "membership_set", "model_import", "next_minor",
     "relation_add", "relation_remove", "secret_hash", "team_create", "team_settings_update",
     "team_settings_write", "token_authenticate", "token_create", "token_revoke", "user_label",

@@ -5,8 +5,10 @@ from django.contrib import messages as flash
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_http_methods
 
 from designer.catalog import services as svc
@@ -26,9 +28,28 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         nxt = request.GET.get("next", "")
         if nxt.startswith("/") and not nxt.startswith("//"):
-            return redirect(nxt)
+            joined = _accept_invitation_link(request, nxt)
+            return joined or redirect(nxt)
         return redirect("teams")
-    return render(request, "registration/signup.html", {"form": form})
+    return render(request, "registration/signup.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+def _accept_invitation_link(request: HttpRequest, path: str) -> HttpResponse | None:
+    """Signed up from an invitation link: join the team at once and land on its home (the
+    invitee already chose to follow the link; making them open it again lost invitations)."""
+    try:
+        match = resolve(path.split("?", 1)[0])
+    except Resolver404:
+        return None
+    if match.url_name != "invitation_accept":
+        return None
+    try:
+        team = svc.invitation_accept(secret=match.kwargs.get("secret", ""), user=request.user)
+    except svc.ValidationFailed as exc:
+        flash.error(request, str(exc))
+        return redirect("teams")
+    flash.success(request, f"Welcome! You joined {team.name}.")
+    return redirect("team_home", slug=team.slug)
 
 
 @login_required
@@ -57,10 +78,16 @@ def teams(request: HttpRequest) -> HttpResponse:
     return render(request, "teams.html", {"form": form, "teams": user_teams(request.user)})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, secret: str) -> HttpResponse:
     inv = invitation_for_secret(secret)
+    if not request.user.is_authenticated:
+        # Someone new follows the link: offer sign-up (which joins the team) or log-in, both
+        # coming back here; nothing about the team is shown for an invalid link.
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        return render(request, "invitation.html", {"invitation": inv, "anonymous": True, "here": request.path},
+                      status=200 if inv else 404)
     if request.method == "POST" and inv is not None:
         try:
             team = svc.invitation_accept(secret=secret, user=request.user)

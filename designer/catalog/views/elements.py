@@ -24,7 +24,7 @@ from designer.catalog.kinds import ElementKind
 from designer.catalog.selectors import element_get, element_name_taken
 from designer.catalog.selectors import element_list as select_elements
 
-from .common import errors_to_form, team_lint
+from .common import came_from, errors_to_form, go_to, next_url, team_lint
 
 
 def _form(kind: ElementKind, request: HttpRequest, *args: Any, creating: bool = True, **kwargs: Any) -> ElementForm:
@@ -55,6 +55,8 @@ def element_new(request: HttpRequest, coll: str) -> HttpResponse:
     kind = kinds.by_coll(coll)
     team = request.team  # type: ignore[attr-defined]
     htmx = request.htmx  # type: ignore[attr-defined]
+    if request.membership.role == "viewer":  # type: ignore[attr-defined]
+        raise PermissionDenied(f"Viewers cannot add a {kind.label}; ask an owner of the team for the editor role.")
     form = _form(kind, request, request.POST or None, initial=kind.new_initial(request.GET))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -123,12 +125,17 @@ def element_edit(request: HttpRequest, coll: str, pk: int) -> HttpResponse:
         except svc.ValidationFailed as exc:
             errors_to_form(form, exc)
         else:
-            if request.htmx:  # type: ignore[attr-defined]
-                return render(request, "elements/detail.html#card", detail_context(request, kind, obj))
-            flash.success(request, "Saved.")
-            return redirect("element_detail", slug=team.slug, coll=coll, pk=obj.pk)
+            back = next_url(request)
+            if request.htmx and not back and request.POST.get("_standalone") != "1":  # type: ignore[attr-defined]
+                # Edited in place on the element's page: the card comes back, saying so.
+                return render(request, "elements/detail.html#card", {**detail_context(request, kind, obj), "saved": True})
+            # The edit page: back to where the user came from (the element's page by default).
+            flash.success(request, f"Saved {kind.label} {obj.name}.")
+            return go_to(request, back or reverse("element_detail", args=[team.slug, coll, obj.pk]))
     status = 409 if conflict else (422 if request.method == "POST" else 200)
-    ctx = {"coll": coll, "spec": kind, "form": form, "obj": obj, "creating": False, "conflict": conflict}
+    standalone = not request.htmx or request.POST.get("_standalone") == "1"  # type: ignore[attr-defined]
+    ctx = {"coll": coll, "spec": kind, "form": form, "obj": obj, "creating": False, "conflict": conflict,
+           "standalone": standalone, "next": came_from(request) if request.method == "GET" else next_url(request)}
     tpl = "elements/form.html#form" if request.htmx else "elements/form.html"  # type: ignore[attr-defined]
     return render(request, tpl, ctx, status=status)
 
@@ -168,14 +175,17 @@ def validate_field(request: HttpRequest, coll: str) -> HttpResponse:
     pk = request.POST.get("_pk", "")
     msgs: list[str] = []
     hints: list[dict[str, str]] = []
+    suggested: dict[str, str] = {}
     if field == "name":
         name = request.POST.get("name", "").strip()
         if element_name_taken(request.team, kind, name, exclude_pk=parse_id(pk)):  # type: ignore[attr-defined]
             msgs.append(f"A {kind.label} named “{name}” already exists.")
         if name:
             hints = kind.name_hints(name, request.POST)
+            suggested = kind.name_suggestions(request.team, name, request.POST)  # type: ignore[attr-defined]
     elif field in ("schema", "example"):
         form = VersionForm(request.POST)
         form.is_valid()
         msgs.extend(str(e) for e in form.errors.get(field, []))
-    return render(request, "elements/form.html#field-feedback", {"messages": msgs, "hints": hints, "field": field})
+    return render(request, "elements/form.html#field-feedback",
+                  {"messages": msgs, "hints": hints, "field": field, "suggested": suggested})

@@ -13,8 +13,20 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "errors/404.html", status=404)
 
 
+def _refused(request: HttpRequest, reason: str) -> HttpResponse:
+    """A refusal: the whole page for a navigation; for an htmx request (a form submitted in a
+    page) only the message, put at the top of the page's main area — not a second page, with
+    its own navigation, inside the content."""
+    if getattr(request, "htmx", False):
+        resp = render(request, "errors/403.html#refusal", {"reason": reason}, status=403)
+        resp["HX-Retarget"] = "#main"
+        resp["HX-Reswap"] = "afterbegin show:top"
+        return resp
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
+
+
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", {"reason": str(exception or "")}, status=403)
+    return _refused(request, str(exception or ""))
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
@@ -27,4 +39,4 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "errors/403.html", {"reason": "Your form expired (CSRF check failed). Reload the page and try again."}, status=403)
+    return _refused(request, "Your form expired (CSRF check failed). Reload the page and try again.")

@@ -14,7 +14,7 @@ from designer.catalog.access import team_view
 from designer.catalog.forms import RelationForm, VersionForm
 from designer.catalog.selectors import element_get, message_relation, message_version
 
-from .common import back, errors_to_form
+from .common import back, errors_to_form, go_to, next_url
 from .elements import detail_context
 
 MESSAGES = kinds.by_coll("messages")
@@ -36,9 +36,11 @@ def version_save(request: HttpRequest, pk: int) -> HttpResponse:
         except svc.Conflict as exc:
             form.add_error(None, str(exc))
         else:
-            flash.success(request, f"Saved version {v.version}.")
+            flash.success(request, f"Saved version {v.version} of {msg.name}.")
             url = reverse("element_detail", args=[team.slug, "messages", msg.pk])
-            return back(request, url + "#versions")
+            # Opened from elsewhere (a finding's "Fix in the editor"): back there, else this page.
+            nxt = next_url(request)
+            return go_to(request, nxt) if nxt else back(request, url + "#versions")
     ctx = detail_context(request, MESSAGES, msg)
     ctx["version_form"] = form
     tpl = f"{SECTIONS}#version-editor" if request.htmx else "elements/detail.html"  # type: ignore[attr-defined]

@@ -48,7 +48,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from designer.core.lint.finding import Finding
+from designer.core.lint.finding import Finding, Fix
 from designer.core.model import JSON, Model
 from designer.core.schema_walk import resolve, types_of
 
@@ -72,6 +72,9 @@ _BYTES_PER_CHAR = 6
 _NUMBER_SIZE = 24  # the longest JSON rendering of a double (e.g. -1.2345678901234567e-308)
 _MAX_DEPTH = 32  # deeper schemas are treated as unbounded rather than walked further
 _SHOW = 5  # how many unbounded paths to list in one message
+# The one-click fix's bound for an unbounded string: room for a name or a title, 1.2 KB at worst;
+# the preview shows it, and a longer text should say so with its own maxLength.
+_DEFAULT_MAX_LENGTH = 200
 # Keys that say what a value may be; a schema node with none of them accepts any JSON value.
 _CONSTRAINING = frozenset({"type", "properties", "items", "prefixItems", "enum", "const", "$ref",
                            "oneOf", "anyOf", "allOf", "additionalProperties", "patternProperties"})
@@ -97,12 +100,16 @@ def check(model: Model, options: Mapping[str, Any]) -> Iterator[Finding]:
         if flag_unbounded and unbounded:
             more = f" and {len(unbounded) - _SHOW} more" if len(unbounded) > _SHOW else ""
             listed = ", ".join(f"{path} ({what})" for path, what in unbounded[:_SHOW])
+            first, what = unbounded[0]
             yield Finding(
                 ID, DEFAULT_SEVERITY, message.kind, message.name,
                 f"Unbounded worst-case size: {listed}{more}; add maxLength / maxItems (or a "
                 f"format/enum), close objects with additionalProperties: false, so the worst case "
                 f"stays under {budget:,} bytes.",
-                path=unbounded[0][0],
+                fix=Fix("set", f"{first}.maxLength", _DEFAULT_MAX_LENGTH,
+                        f"Set maxLength: {_DEFAULT_MAX_LENGTH} on {first.rsplit('.', 1)[-1]}")
+                if what == "string without maxLength" else None,
+                path=first,
             )
 
 
