@@ -264,6 +264,14 @@ def payload_schema(model: Model, message: Message) -> tuple[JSON, JSON]:
                                    common.envelope_profile(model))
 
 
+def profile_payload(message: Message, profile: str) -> tuple[JSON, JSON]:
+    """The payload schema and declared example of ``message`` under an envelope ``profile``
+    (``ServiceShape.profile``): the same as ``payload_schema`` without the model."""
+    latest = message.latest
+    return common._unwrap_envelope(latest.schema if latest else None,
+                                   latest.example if latest else None, profile)
+
+
 def message_tree(model: Model, message: Message) -> MessageTree:
     """The constraint tree of ``message``'s payload (latest version)."""
     schema, _ = payload_schema(model, message)
@@ -273,16 +281,18 @@ def message_tree(model: Model, message: Message) -> MessageTree:
 def tree_of(schema: JSON, key: str) -> MessageTree:
     """The constraint tree of a payload schema; the root object gets ``key`` (the message name).
 
-    Like ``common.shape_message``, a payload that is neither an object nor a union is an open
-    object (every language can still name it).
+    A payload with no usable schema (none, or one that allows anything) is an open object, as
+    ``common.shape_message`` types it. A payload schema that is a union, a string, an array...
+    stays what it is (``common`` types it as an open object: a generator that enforces the
+    schema wraps the root node instead, e.g. pydantic's ``RootModel``).
     """
     b = _Builder(schema, key)
     if isinstance(schema, dict) and common._is_object(schema):
         root = b.named(schema, key, 0)
     else:
         root = b.node(schema, key, 0)
-        if root.kind != "union":
-            root = Node("object", key=key)
+        if root.kind in ("any", "object"):
+            root = Node("object", key=key, description=root.description)
             b.defs[key] = root
     return MessageTree(root, b.defs, schema)
 
