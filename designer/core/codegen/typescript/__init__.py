@@ -162,9 +162,8 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
 
     types = Scope("pascal", KEYWORDS, TYPE_RESERVED, fold_case=True)
     names = common.type_names(shape, types)
-    trees = {m.message.name: constraints.tree_of(
-        constraints.profile_payload(m.message, shape.profile)[0], m.message.name)
-        for m in shape.messages}
+    contracts = {m.message.name: constraints.contract(m.message, shape.profile) for m in shape.messages}
+    trees = {name: c.tree for name, c in contracts.items()}
     for m in shape.messages:
         for key in trees[m.message.name].defs:
             if key not in names:
@@ -202,11 +201,9 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     msgs = []
     for m in shape.messages:
         msg = m.message
-        tree = trees[msg.name]
         meaning = msg.description or f"The {msg.kind} {msg.name}."
-        _, declared = constraints.profile_payload(msg, shape.profile)
-        example = constraints.valid_example(tree, declared)
-        cases = constraints.violations(tree, example, limit=12) if example is not None else []
+        c = contracts[msg.name]
+        example, cases = c.example, c.cases
         msgs.append({
             "name": msg.name, "name_lit": c_string(msg.name),
             "type": names[msg.name], "schema": schemas[msg.name], "kind": msg.kind,
