@@ -248,20 +248,27 @@ class _Builder:
         return n
 
 
-def _compiles(pattern: str) -> bool:
+def _pattern_validator(pattern: str) -> Any:
+    """A compiled check of ``pattern`` as JSON Schema runs it (ECMA-262 via jsonschema-rs, so
+    ``\\p{L}`` works), or None when the pattern is unusable."""
     try:
-        re.compile(pattern)
-    except (re.error, RecursionError):
-        return False
-    return True
+        return schema_compile.compile_schema({"type": "string", "pattern": pattern})
+    except (schema_compile.SchemaError, ValueError):
+        return None
+
+
+def _compiles(pattern: str) -> bool:
+    return _pattern_validator(pattern) is not None
+
+
+def _matches(pattern: str, text: str) -> bool:
+    v = _pattern_validator(pattern)
+    return v is None or bool(v.is_valid(text))
 
 
 def payload_schema(model: Model, message: Message) -> tuple[JSON, JSON]:
     """The payload schema and declared example of ``message`` (envelope unwrapped)."""
-    latest = message.latest
-    return common._unwrap_envelope(latest.schema if latest else None,
-                                   latest.example if latest else None,
-                                   common.envelope_profile(model))
+    return profile_payload(message, common.envelope_profile(model))
 
 
 def profile_payload(message: Message, profile: str) -> tuple[JSON, JSON]:
@@ -346,7 +353,7 @@ def _string_ok(n: Node, s: str) -> bool:
         return False
     if n.max_length is not None and len(s) > n.max_length:
         return False
-    if n.pattern is not None and not re.search(n.pattern, s):
+    if n.pattern is not None and not _matches(n.pattern, s):
         return False
     return True
 
@@ -573,7 +580,7 @@ def violations(tree: MessageTree, example: JSON, limit: int = 40) -> list[Violat
                 add("maxLength", parts, _set(example, parts, (value + "a" * (n.max_length + 1))[:n.max_length + 1]))
             if n.pattern is not None:
                 for cand in ("!", "~~~~~~~~", "0", "aaaaaaaa", "A", "a", " ", "-"):
-                    if not re.search(n.pattern, cand) and (n.max_length is None or len(cand) <= n.max_length) \
+                    if not _matches(n.pattern, cand) and (n.max_length is None or len(cand) <= n.max_length) \
                             and len(cand) >= (n.min_length or 0):
                         add("pattern", parts, _set(example, parts, cand))
                         break

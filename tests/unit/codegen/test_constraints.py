@@ -85,3 +85,14 @@ def test_recursive_refs_terminate() -> None:
     nxt = {p.wire: p.node for p in node.properties}["next"]
     assert nxt.kind == "ref" and tree.resolve(nxt) == node
     assert constraints.json_path(("items", 0, "a b")) == '$.items[0]["a b"]'
+
+
+def test_ecma_patterns_python_re_cannot_compile_are_kept_and_violated() -> None:
+    tree = constraints.tree_of({"type": "object", "required": ["n"], "properties": {
+        "n": {"type": "string", "pattern": "^\\p{L}+$"}}}, "Named")
+    node = tree.root.properties[0].node
+    assert node.pattern == "^\\p{L}+$"
+    example = constraints.valid_example(tree, {"n": "Zoë"})
+    assert example == {"n": "Zoë"}
+    found = {(v.keyword, v.path) for v in constraints.violations(tree, example)}
+    assert ("pattern", "$.n") in found and ("required", "$.n") in found

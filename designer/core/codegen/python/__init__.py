@@ -47,7 +47,7 @@ FIELD_RESERVED = (
 PACKAGE_RESERVED = ("json", "typing", "enum", "datetime", "uuid", "pydantic", "tests", "test",
                     "dataclasses", "collections", "abc", "threading", "contextlib", "sqlite3")
 # Patterns Rust's regex engine (pydantic's default, linear time) cannot run.
-_NEEDS_PYTHON_RE = re.compile(r"\(\?[=!<]|\\[1-9]")
+_NEEDS_PYTHON_RE = re.compile(r"\(\?[=!<>]|\(\?P=|\\[1-9]|\\[Zk]")
 
 
 class _Types:
