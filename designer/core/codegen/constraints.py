@@ -595,6 +595,8 @@ def violations(tree: MessageTree, example: JSON, limit: int = 40) -> list[Violat
                 add("maximum", parts, _set(example, parts, n.maximum + 1))
             if n.exclusive_maximum is not None:
                 add("exclusiveMaximum", parts, _set(example, parts, n.exclusive_maximum))
+            if n.multiple_of:
+                add("multipleOf", parts, _set(example, parts, value + n.multiple_of / 2))
             if n.kind == "integer":
                 add("type", parts, _set(example, parts, 1.5))
         if n.kind == "array" and isinstance(value, list):

@@ -129,7 +129,8 @@ class _Types:
                 return self.annotated(lit, "BeforeValidator(_not_bool)")
             return lit
         self.used.update({"Any", "AfterValidator"})
-        return self.annotated("Any", f"AfterValidator(_one_of({_lit(list(vals))}))")
+        texts = [json.dumps(v, sort_keys=True) for v in vals]  # compared as canonical JSON
+        return self.annotated("Any", f"AfterValidator(_one_of({_lit(texts)}))")
 
     def _string(self, n: Node) -> str:
         fmt = n.fmt

@@ -97,7 +97,9 @@ class _Zod:
             if len(lits) == len(n.enum) and lits:
                 vals = ", ".join(c_string(v) if isinstance(v, str) else json.dumps(v) for v in lits)
                 return f"z.literal([{vals}])"
-            return f"z.unknown().refine((v) => {json.dumps(json.dumps(list(n.enum)))}.includes(JSON.stringify(v)))"
+            allowed = json.dumps(json.dumps(list(n.enum), ensure_ascii=True))
+            return (f"z.unknown().refine((v) => (JSON.parse({allowed}) as unknown[])"
+                    f".some((a) => JSON.stringify(a) === JSON.stringify(v)), \"not an allowed value\")")
         if k == "string":
             fmt = {"date-time": "z.iso.datetime({ offset: true })", "date": "z.iso.date()",
                    "email": "z.email()", "uuid": "z.guid()", "uri": "z.url()"}.get(n.fmt, "z.string()")
