@@ -24,6 +24,7 @@ pytestmark = pytest.mark.toolchain
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "designer" / "catalog" / "demo" / "shop.yaml"
 REAL = ROOT / "tests" / "fixtures" / "asyncapi_real"
+KEYWORDS = ROOT / "tests" / "fixtures" / "codegen_keywords.yaml"  # what the demo does not use
 TOOLS = ROOT / ".tools" / "node_modules"
 TIMEOUT = 300
 # Real documents with unions, request/reply, recursion and many messages.
@@ -199,3 +200,29 @@ def test_typescript_from_real_asyncapi_documents_enforces_its_schemas(doc: str, 
     tsc, node, projects = _typescript(tmp_path, REAL / doc)
     for project in projects:
         _check_typescript(tsc, node, project)
+
+
+@pytest.mark.parametrize("lang", ["python", "typescript"])
+def test_every_keyword_the_demo_lacks_is_enforced(lang: str, tmp_path: Path) -> None:
+    if lang == "python":
+        projects = _codegen(KEYWORDS, "python", tmp_path)
+        for project in projects:
+            _check_python(project)
+        tests = (tmp_path / "b-service" / "tests" / "test_messages.py").read_text(encoding="utf-8")
+    else:
+        tsc, node, projects = _typescript(tmp_path, KEYWORDS)
+        for project in projects:
+            _check_typescript(tsc, node, project)
+        tests = (tmp_path / "b-service" / "test" / "messages.test.ts").read_text(encoding="utf-8")
+    for keyword in ("exclusiveMinimum", "exclusiveMaximum", "multipleOf", "maxItems", "uniqueItems",
+                    "maxLength", "format", "pattern", "enum", "additionalProperties", "required"):
+        assert f'"{keyword}"' in tests, keyword  # a generated case the project's own tests ran
+    consumer = tmp_path / "b-service"
+    good = json.dumps({"x": 1.5, "n": 4, "tags": ["ab"], "level": 2, "site": "https://example.com/",
+                       "id": "3f2b8c1e-7a4d-4e5f-9b6a-1c2d3e4f5a6b", "ratio": None, "choice": 7})
+    _run(["sh", "bin/validate", "Mixed"], consumer, good)
+    bad = json.dumps({"x": 2, "n": 3, "tags": ["ab", "ab"], "level": True, "site": "not a uri",
+                      "id": "nope", "ratio": 2, "choice": "a", "when": "2025-13-99"})
+    out = _run(["sh", "bin/validate", "Mixed"], consumer, bad, ok=(1,))
+    for path in ("$.x", "$.n", "$.tags", "$.level", "$.site", "$.id", "$.ratio", "$.choice", "$.when"):
+        assert path in out.stderr, (path, out.stderr)

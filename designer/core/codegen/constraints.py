@@ -472,7 +472,7 @@ class Contract:
 _CONTRACTS: dict[tuple[int, str, int], tuple[Message, Contract]] = {}
 
 
-def contract(message: Message, profile: str, limit: int = 12) -> Contract:
+def contract(message: Message, profile: str, limit: int = 24) -> Contract:
     """The constraint tree, a valid example and up to ``limit`` violations of ``message``.
 
     Memoised per message object (a message is shaped once per service that touches it).
