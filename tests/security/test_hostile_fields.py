@@ -73,9 +73,21 @@ def _refused(resp: Any, method: str) -> bool:
 
 
 def _team_values(team: Any) -> dict[str, Any]:
-    from designer.catalog.models import Change, Channel, Flow, Message, MessageVersion, Relation, Service
+    from designer.catalog.models import (
+        Change,
+        Channel,
+        Flow,
+        Membership,
+        Message,
+        MessageVersion,
+        Relation,
+        Service,
+    )
     from designer.core.lint.registry import RULES
+    from designer.proposals.services import proposal_open
 
+    owner = Membership.objects.filter(team=team, role="owner").first().user
+    proposal = proposal_open(team=team, user=owner, title="A proposal to attack")
     msg = Message.objects.filter(team=team, versions__isnull=False).first()
     flow = Flow.objects.filter(team=team, steps__isnull=False).first()
     svc = Service.objects.filter(team=team).first()
@@ -91,6 +103,7 @@ def _team_values(team: Any) -> dict[str, Any]:
         "rule_id": sorted(RULES)[0], "fmt": ["svg", "png", "dot", "nope"],
         "diagram_go.name": f"services/{svc.name}", "name": svc.name,
         "secret": "not-a-real-invitation",
+        "pid": proposal.pk, "action": ["approve", "close", "merge", "nope"],
     }
 
 
