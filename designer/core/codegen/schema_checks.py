@@ -1,0 +1,384 @@
+"""JSON Schema -> a flat list of validation checks the Go and Java generators render as code.
+
+Each schema node becomes one ``Check`` (rendered as one function/method that takes the raw JSON
+value and its JSON path and appends every problem it finds); children are referenced by key, so
+a recursive ``$ref`` is one function calling itself. Keywords covered: ``type`` (lists too, and
+OpenAPI's ``nullable``), ``enum``/``const``, ``minimum``/``maximum``/``exclusiveMinimum``/
+``exclusiveMaximum`` (draft 4 boolean form too), ``multipleOf``, ``minLength``/``maxLength``,
+``pattern``, ``format`` (date-time, date, email, uuid, uri), ``items``/``minItems``/
+``maxItems``/``uniqueItems``, ``properties``/``required``/``additionalProperties``,
+``minProperties``/``maxProperties``, ``allOf``/``anyOf``/``oneOf`` and local ``$ref``.
+Keyword checks apply only to values of their type, as JSON Schema says.
+
+Also builds the invalid payloads the generated tests feed (one per kind of problem).
+Pure: no I/O.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from designer.core.codegen import common
+from designer.core.model import JSON, Message
+
+FORMATS = ("date-time", "date", "email", "uuid", "uri")
+JSON_TYPES = ("object", "array", "string", "integer", "number", "boolean", "null")
+MAX_DEPTH = common.MAX_SCHEMA_DEPTH
+# Regex constructs RE2 (Go) or Java lack, or whose meaning differs from ECMA-262: a pattern
+# using one is not enforced (the generated code says so in a comment) rather than miscompiled.
+_UNPORTABLE = re.compile(r"\(\?[=!<]|\\[1-9]|\\k<|\(\?>|[*+?}]\+|\\[pP]\{")
+
+
+@dataclass
+class Check:
+    """The checks on one schema node. ``key`` names it (a function per key)."""
+
+    key: str
+    suggestion: str
+    types: tuple[str, ...] | None = None  # allowed JSON types; None: any
+    enum: tuple[JSON, ...] | None = None
+    enum_keyword: str = "enum"
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    multiple_of: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    unenforced: list[str] = field(default_factory=list)  # what is not checked, and why
+    format: str | None = None
+    items: str | None = None  # key of the items' check
+    min_items: int | None = None
+    max_items: int | None = None
+    unique_items: bool = False
+    properties: list[tuple[str, str | None]] = field(default_factory=list)  # (wire, key)
+    required: list[str] = field(default_factory=list)
+    additional: bool | str = True  # False: closed; str: key of the values' check
+    min_properties: int | None = None
+    max_properties: int | None = None
+    all_of: list[str] = field(default_factory=list)
+    any_of: list[str] = field(default_factory=list)
+    one_of: list[str] = field(default_factory=list)
+    ref: str | None = None  # this node is only a $ref: delegate to that key
+
+    @property
+    def closed(self) -> bool:
+        return self.additional is False
+
+
+def _num(v: Any) -> float | None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _count(v: Any) -> int | None:
+    return v if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**31 else None
+
+
+class _Builder:
+    def __init__(self, root: JSON, name: str) -> None:
+        self.root = root
+        self.name = name
+        self.checks: dict[str, Check] = {}
+        self._refs: dict[str, str] = {}
+        self._n = 0
+
+    def resolve(self, ref: str) -> JSON:
+        if ref == "#":
+            return self.root
+        if not ref.startswith("#/"):
+            return None
+        node: JSON = self.root
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                return None
+        return node
+
+    def build(self, schema: JSON, suggestion: str, depth: int) -> str | None:
+        """The key of the check for ``schema`` (None: accepts anything)."""
+        if schema is True or not isinstance(schema, dict) or depth > MAX_DEPTH:
+            if schema is False:
+                key = self._new(suggestion)
+                self.checks[key] = Check(key, suggestion, types=())
+                return key
+            return None
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            if ref in self._refs:
+                return self._refs[ref]
+            target = self.resolve(ref)
+            if not isinstance(target, (dict, bool)):
+                return None  # a remote or broken reference: not followed (no I/O in the core)
+            tail = ref.rsplit("/", 1)[-1] or "ref"
+            key = self._new(tail)
+            self._refs[ref] = key
+            self.checks[key] = Check(key, tail)  # placeholder: a recursive ref finds it
+            inner = self.build(target, tail, depth + 1)
+            self.checks[key] = Check(key, tail, ref=inner)
+            return key
+        key = self._new(suggestion)
+        c = Check(key, suggestion)
+        self.checks[key] = c
+        types = schema.get("type")
+        if isinstance(types, str):
+            c.types = (types,)
+        elif isinstance(types, list) and all(isinstance(t, str) for t in types):
+            c.types = tuple(types)
+        if c.types is not None:
+            c.types = tuple(t for t in dict.fromkeys(c.types) if t in JSON_TYPES)
+            if schema.get("nullable") is True and "null" not in c.types:
+                c.types = (*c.types, "null")
+        if "const" in schema:
+            c.enum, c.enum_keyword = (schema["const"],), "const"
+        elif isinstance(schema.get("enum"), list):
+            c.enum = tuple(schema["enum"])
+            if schema.get("nullable") is True and None not in c.enum:
+                c.enum = (*c.enum, None)
+        for kw, attr in (("minimum", "minimum"), ("maximum", "maximum"),
+                         ("multipleOf", "multiple_of")):
+            setattr(c, attr, _num(schema.get(kw)))
+        for kw, attr, plain in (("exclusiveMinimum", "exclusive_minimum", "minimum"),
+                                ("exclusiveMaximum", "exclusive_maximum", "maximum")):
+            v = schema.get(kw)
+            if v is True:  # draft 4: a flag on minimum/maximum
+                setattr(c, attr, getattr(c, plain))
+                setattr(c, plain, None)
+            else:
+                setattr(c, attr, _num(v))
+        if c.multiple_of is not None and c.multiple_of <= 0:
+            c.multiple_of = None
+        c.min_length, c.max_length = _count(schema.get("minLength")), _count(schema.get("maxLength"))
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str):
+            try:
+                re.compile(pattern)
+                portable = not _UNPORTABLE.search(pattern)
+            except (re.error, RecursionError, OverflowError):
+                portable = False
+            if portable:
+                c.pattern = pattern
+            else:
+                c.unenforced.append(f"pattern {pattern!r}: not portable to RE2/java.util.regex")
+        fmt = schema.get("format")
+        if isinstance(fmt, str) and fmt in FORMATS:
+            c.format = fmt
+        items = schema.get("items")
+        if isinstance(items, (dict, bool)):
+            c.items = self.build(items, suggestion + " item", depth + 1)
+        c.min_items, c.max_items = _count(schema.get("minItems")), _count(schema.get("maxItems"))
+        c.unique_items = schema.get("uniqueItems") is True
+        props = schema.get("properties")
+        if isinstance(props, dict):
+            for prop, sub in props.items():
+                c.properties.append((str(prop), self.build(sub, f"{suggestion} {prop}", depth + 1)))
+        req = schema.get("required")
+        if isinstance(req, list):
+            c.required = list(dict.fromkeys(r for r in req if isinstance(r, str)))
+        extra = schema.get("additionalProperties")
+        if extra is False:
+            c.additional = False
+        elif isinstance(extra, dict):
+            sub = self.build(extra, suggestion + " value", depth + 1)
+            c.additional = sub if sub is not None else True
+        c.min_properties = _count(schema.get("minProperties"))
+        c.max_properties = _count(schema.get("maxProperties"))
+        for kw, attr in (("allOf", "all_of"), ("anyOf", "any_of"), ("oneOf", "one_of")):
+            alts = schema.get(kw)
+            if isinstance(alts, list) and alts:
+                keys = [self.build(a, f"{suggestion} {kw} {i + 1}", depth + 1)
+                        for i, a in enumerate(alts)]
+                if kw == "allOf":
+                    c.all_of = [k for k in keys if k is not None]
+                elif None in keys:
+                    pass  # one alternative accepts anything: so does anyOf (oneOf: nearly)
+                else:
+                    setattr(c, attr, [k for k in keys if k is not None])
+        return key
+
+    def _new(self, suggestion: str) -> str:
+        self._n += 1
+        return f"{self.name}#{self._n}"
+
+
+@dataclass(frozen=True)
+class MessageChecks:
+    """The checks of one message's payload: ``root`` is the key of the payload's check."""
+
+    root: str | None
+    checks: tuple[Check, ...]
+    schema: JSON  # the payload schema (the envelope's data part when it describes the envelope)
+
+
+def message_checks(profile: str, message: Message) -> MessageChecks:
+    """The checks of ``message``'s latest payload schema (``profile``: the envelope profile)."""
+    latest = message.latest
+    full = latest.schema if latest else None
+    schema, _ = common._unwrap_envelope(full, None, profile)
+    # $refs resolve against the whole document (its $defs / definitions live at the top).
+    b = _Builder(full if isinstance(full, dict) else schema, message.name)
+    root = b.build(schema, message.name, 0)
+    return MessageChecks(root, tuple(b.checks.values()), schema)
+
+
+def closed_everywhere(mc: MessageChecks) -> bool:
+    """Is every object of the payload closed (additionalProperties: false)? Then a strict
+    decoder (Go's DisallowUnknownFields) can refuse unknown fields at every level."""
+    objs = [c for c in mc.checks if c.properties or c.types == ("object",)]
+    return bool(objs) and all(c.closed for c in objs)
+
+
+def json_path(parent: str, key: str | int) -> str:
+    """JSONPath of a child: ``$.items[0].price``; odd names as ``$['a b']``."""
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+        return f"{parent}.{key}"
+    return parent + "['" + key.replace("\\", "\\\\").replace("'", "\\'") + "']"
+
+
+def literal(value: JSON) -> str:
+    """Canonical JSON text of a constant (sorted keys, ASCII)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+
+
+def describe(value: JSON) -> str:
+    return literal(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Invalid payloads for the generated tests
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BadCase:
+    label: str  # what is wrong
+    payload: JSON
+    path: str  # the JSON path the problem must be reported at
+
+
+def _wrong_type(types: tuple[str, ...]) -> JSON:
+    """A value of a JSON type ``types`` does not allow (None when it allows them all)."""
+    for cand, kind in ((True, "boolean"), ("x", "string"), ([], "array"), ({}, "object")):
+        if kind not in types:
+            return cand
+    return None
+
+
+def bad_cases(mc: MessageChecks, example: JSON) -> list[BadCase]:
+    """Invalid variants of a valid ``example``: a missing required field, a wrong type, an
+    unknown property (closed schemas), a constraint violated (first one found), each with the
+    path the validator must report."""
+    by_key = {c.key: c for c in mc.checks}
+
+    def follow(key: str | None) -> Check | None:
+        seen = set()
+        while key is not None and key in by_key and key not in seen:
+            seen.add(key)
+            c = by_key[key]
+            if c.ref is None:
+                return c
+            key = c.ref
+        return None
+
+    root = follow(mc.root)
+    if root is None or not isinstance(example, dict):
+        return []
+    out: list[BadCase] = []
+    if root.required:
+        name = root.required[0]
+        bad = {k: v for k, v in example.items() if k != name}
+        out.append(BadCase(f"missing required {name}", bad, json_path("$", name)))
+    typed = [(w, follow(k)) for w, k in root.properties if w in example]
+    for wire, c in typed:
+        if c is not None and c.types and not c.any_of and not c.one_of:
+            wrong = _wrong_type(c.types)
+            if wrong is not None:
+                bad = {**example, wire: wrong}
+                out.append(BadCase(f"wrong type for {wire}", bad, json_path("$", wire)))
+                break
+    if root.closed:
+        bogus = "bogus"
+        while bogus in example:
+            bogus += "_"
+        out.append(BadCase("unknown property", {**example, bogus: True}, json_path("$", bogus)))
+    found = _violation(example, mc.root, "$", follow, 0)
+    if found is not None:
+        out.append(found)
+    return out
+
+
+def _violation(value: JSON, key: str | None, path: str, follow: Any, depth: int) -> BadCase | None:
+    """A copy of the example with one constraint broken somewhere below ``path``."""
+    c = follow(key)
+    if c is None or depth > 8 or c.any_of or c.one_of or c.enum is not None:
+        return None
+
+    def case(label: str, new: JSON) -> BadCase:
+        return BadCase(label, new, path)
+
+    if isinstance(value, str):
+        if c.min_length and c.min_length > 0:
+            return case(f"minLength {c.min_length}", "")
+        if c.max_length is not None:
+            return case(f"maxLength {c.max_length}", "x" * (c.max_length + 1))
+        if c.format in ("email", "uuid", "uri", "date-time", "date"):
+            return case(f"format {c.format}", "not a " + c.format.replace("-", " "))
+        if c.pattern is not None:
+            for cand in ("", "!", "a b ~", "0"):
+                try:
+                    if not re.search(c.pattern, cand):
+                        return case(f"pattern {c.pattern}", cand)
+                except re.error:
+                    return None
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if c.minimum is not None:
+            return case(f"minimum {c.minimum}", _below(c.minimum, c))
+        if c.exclusive_minimum is not None:
+            return case(f"exclusiveMinimum {c.exclusive_minimum}", c.exclusive_minimum)
+        if c.maximum is not None:
+            return case(f"maximum {c.maximum}", _above(c.maximum, c))
+        if c.exclusive_maximum is not None:
+            return case(f"exclusiveMaximum {c.exclusive_maximum}", c.exclusive_maximum)
+        return None
+    if isinstance(value, list):
+        if c.min_items:
+            return case(f"minItems {c.min_items}", [])
+        if c.max_items is not None and value:
+            return case(f"maxItems {c.max_items}", [value[0]] * (c.max_items + 1))
+        if c.unique_items and value:
+            return BadCase("uniqueItems", [value[0], copy.deepcopy(value[0])], json_path(path, 1))
+        for i, item in enumerate(value):
+            inner = _violation(item, c.items, json_path(path, i), follow, depth + 1)
+            if inner is not None:
+                return BadCase(inner.label, value[:i] + [inner.payload] + value[i + 1:],
+                               inner.path)
+        return None
+    if isinstance(value, dict):
+        for wire, sub in c.properties:
+            if wire in value:
+                inner = _violation(value[wire], sub, json_path(path, wire), follow, depth + 1)
+                if inner is not None:
+                    return BadCase(inner.label, {**value, wire: inner.payload}, inner.path)
+    return None
+
+
+def _below(v: float, c: Check) -> JSON:
+    integral = c.types is not None and "number" not in c.types
+    return int(math.floor(v)) - 1 if integral or float(v).is_integer() else v - 1
+
+
+def _above(v: float, c: Check) -> JSON:
+    integral = c.types is not None and "number" not in c.types
+    return int(math.ceil(v)) + 1 if integral or float(v).is_integer() else v + 1
