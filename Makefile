@@ -72,6 +72,10 @@ toolchains:
 	  echo "Installing a JDK to check generated Java code…"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jdk-headless >/dev/null; \
 	fi
+	@if [ ! -f /usr/share/java/jackson-databind.jar ]; then \
+	  echo "Installing Jackson (libjackson2-databind-java) to check generated Java code…"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjackson2-databind-java >/dev/null; \
+	fi
 	@if ! command -v npm >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
 	fi
