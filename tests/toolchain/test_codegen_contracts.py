@@ -121,6 +121,7 @@ def _keyword_cases() -> list[tuple[str, dict[str, Any], str]]:
         ("recursive $ref", with_(customer={"customerId": "c-1", "friend": {}}),
          "$.customer.friend.customerId"),
         ("nullable (null is fine, a number is not)", with_(maybe=3), "$.maybe"),
+        ("type list with null", with_(score=-1), "$.score"),
         ("oneOf", with_(shape={"radius": 1, "side": 1}), "$.shape"),
         ("anyOf", with_(either="long"), "$.either"),
     ]
@@ -132,7 +133,7 @@ def _check_keyword_cases(validate: Any) -> None:
     version = model.messages_by_name["EveryKeyword"].latest
     code, err = validate("EveryKeyword", version.example)
     assert code == 0, err
-    code, err = validate("EveryKeyword", {**version.example, "maybe": None})
+    code, err = validate("EveryKeyword", {**version.example, "maybe": "x", "score": 5})
     assert code == 0, err
     failures = []
     for keyword, payload, path in _keyword_cases():
@@ -203,6 +204,7 @@ def test_go_validator_rejects_the_issue_payload_and_one_payload_per_keyword(tmp_
     demo = _codegen(DEMO, "go", tmp_path / "demo")
     _check_demo_validator(_go_validate(next(p for p in demo if p.name == "payment-service"), env))
     project = _codegen(KEYWORDS, "go", tmp_path / "kw")[0]
+    _go_project_checks(project, _need("go"), env)
     _check_keyword_cases(_go_validate(project, env))
 
 
@@ -262,4 +264,5 @@ def test_java_validator_rejects_the_issue_payload_and_one_payload_per_keyword(tm
     demo = _codegen(DEMO, "java", tmp_path / "demo")
     _check_demo_validator(_java_validate(next(p for p in demo if p.name == "payment-service")))
     project = _codegen(KEYWORDS, "java", tmp_path / "kw")[0]
+    _java_project_checks(project, _need("javac"), _need("java"), _jackson())
     _check_keyword_cases(_java_validate(project))

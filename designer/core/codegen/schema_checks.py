@@ -382,3 +382,38 @@ def _below(v: float, c: Check) -> JSON:
 def _above(v: float, c: Check) -> JSON:
     integral = c.types is not None and "number" not in c.types
     return int(math.ceil(v)) + 1 if integral or float(v).is_integer() else v + 1
+
+
+def nullable_names(schema: JSON, depth: int = 0) -> frozenset[str]:
+    """Names of the properties (anywhere in ``schema``) whose value may be null: OpenAPI's
+    ``nullable``, a ``null`` type or enum value, or a null alternative. By name, not path: the
+    generators box/point such fields, which is only ever less strict in the types (the checks
+    still decide what is valid)."""
+    out: set[str] = set()
+
+    def allows_null(s: JSON, d: int) -> bool:
+        if not isinstance(s, dict) or d > 8:
+            return False
+        t = s.get("type")
+        if s.get("nullable") is True or t == "null" or (isinstance(t, list) and "null" in t):
+            return True
+        if isinstance(s.get("enum"), list) and None in s["enum"]:
+            return True
+        return any(isinstance(s.get(k), list) and any(allows_null(a, d + 1) for a in s[k])
+                   for k in ("anyOf", "oneOf"))
+
+    def walk(s: JSON, d: int) -> None:
+        if d > MAX_DEPTH:
+            return
+        if isinstance(s, dict):
+            props = s.get("properties")
+            if isinstance(props, dict):
+                out.update(str(k) for k, v in props.items() if allows_null(v, 0))
+            for v in s.values():
+                walk(v, d + 1)
+        elif isinstance(s, list):
+            for v in s:
+                walk(v, d + 1)
+
+    walk(schema, depth)
+    return frozenset(out)

@@ -162,6 +162,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         msg_checks[m.message.name] = info
     for m in shape.messages:
         raw = msg_checks[m.message.name]["raw"]
+        nullable = sc.nullable_names(m.message.latest.schema if m.message.latest else None)
         for d in m.defs:
             doc = d.description or (m.message.description if d.key == m.message.name else
                                     f"part of {m.message.name}.")
@@ -183,7 +184,8 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
                 rows: list[tuple[str, ...]] = []
                 custom = not all(_valid_tag(f.wire) for f in d.fields)
                 for f in d.fields:
-                    gotype = _type(f.type, names, optional=not f.required and f.type.kind in (
+                    gotype = _type(f.type, names, optional=(
+                        not f.required or f.wire in nullable) and f.type.kind in (
                         "string", "integer", "number", "boolean", "datetime", "date", "object",
                         "enum"))
                     uses_time = uses_time or "time.Time" in gotype

@@ -88,6 +88,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         valid = _valid_example(mc.schema, m.example)
         info[m.message.name] = {
             "check": checks.add(mc),
+            "nullable": sc.nullable_names(m.message.latest.schema if m.message.latest else None),
             "raw": not (isinstance(mc.schema, dict) and common._is_object(mc.schema)),
             "valid": valid,
             "bad": [{"label": c_string(b.label), "payload": c_string(common.json_text(b.payload)),
@@ -111,7 +112,8 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
                                "label": c_string(m.message.name), "check": mi["check"]})
             elif isinstance(d, ObjectDef):
                 comps = Scope("camel", KEYWORDS, FIELD_RESERVED)
-                fields = [{"ident": comps.name(f.wire), "type": _type(f.type, names, f.required),
+                fields = [{"ident": comps.name(f.wire),
+                           "type": _type(f.type, names, f.required and f.wire not in mi["nullable"]),
                            "wire": c_string(f.wire)} for f in d.fields]
                 blocks.append({"kind": "object", "name": names[d.key], "doc": _doc(doc, "    "),
                                "fields": fields, "root": root, "open": not d.closed,
@@ -144,7 +146,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
             "todo": c_string(f"TODO: implement {msg.name} ({msg.kind})"),
             "label": c_string(msg.name),
             "example": c_string(common.json_text(m.example)),
-            **info[msg.name],
+            **{k: v for k, v in info[msg.name].items() if k != "nullable"},
         })
     by_name = {x["name"]: x for x in msgs}
     env_fields = common.ENVELOPE_FIELDS[shape.profile]
