@@ -72,9 +72,9 @@ toolchains:
 	  echo "Installing a JDK to check generated Java code…"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jdk-headless >/dev/null; \
 	fi
-	@if [ ! -f /usr/share/java/jackson-databind.jar ]; then \
-	  echo "Installing Jackson (libjackson2-databind-java) to check generated Java code…"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjackson2-databind-java >/dev/null; \
+	@if [ ! -f /usr/share/java/jackson-databind.jar ] || [ ! -f /usr/share/java/postgresql.jar ]; then \
+	  echo "Installing Jackson and the PostgreSQL JDBC driver to check generated Java code…"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjackson2-databind-java libpostgresql-jdbc-java >/dev/null; \
 	fi
 	@if ! command -v npm >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
