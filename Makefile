@@ -68,6 +68,10 @@ toolchains:
 	  echo "Installing Go (golang-go) to check generated Go code…"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >/dev/null; \
 	fi
+	@if [ ! -d /usr/share/gocode/src/github.com/lib/pq ]; then \
+	  echo "Installing the Go PostgreSQL driver (golang-github-lib-pq-dev) for generated Go code's SQL test…"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-github-lib-pq-dev >/dev/null; \
+	fi
 	@if ! command -v javac >/dev/null 2>&1; then \
 	  echo "Installing a JDK to check generated Java code…"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jdk-headless >/dev/null; \

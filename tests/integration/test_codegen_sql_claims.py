@@ -1,8 +1,10 @@
 """The generated dispatcher's claim holds on a real PostgreSQL (issue 12), not only in memory.
 
-The Java project generated from the demo model (payment-service, which consumes OrderPlaced)
-runs with its ``JdbcIdempotencyStore`` over the PostgreSQL JDBC driver (Debian's
-``libpostgresql-jdbc-java``) against ``DATABASE_URL``: eight threads deliver the same envelope
+The Java and Go projects generated from the demo model (payment-service, which consumes
+OrderPlaced) run with their SQL idempotency store (Java: ``JdbcIdempotencyStore`` over Debian's
+``libpostgresql-jdbc-java``; Go: ``SQLIdempotencyStore`` over ``database/sql`` and Debian's
+``golang-github-lib-pq-dev``, built in GOPATH mode, nothing downloaded) against
+``DATABASE_URL``: eight threads (goroutines) deliver the same envelope
 at once and the handler, which writes a row through the transaction it is given, runs once
 (one row); a handler that fails leaves neither its row nor the claim, so the redelivery runs
 and writes; a further duplicate does nothing. Runs in production mode (``make test-production``,
@@ -161,5 +163,143 @@ def test_the_generated_java_dispatcher_handles_a_message_once_on_postgresql(tmp_
     proc = subprocess.run([java, "-cp", f"{tmp_path / 'classes'}:{cp}",
                            "com.example.paymentservice.SqlClaims", url, data],
                           capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip() == "ok"
+
+
+GO_HARNESS = r"""
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	_ "github.com/lib/pq"
+
+	svc "example.com/paymentservice"
+)
+
+type writing struct {
+	svc.TodoHandlers[*sql.Tx]
+	calls   atomic.Int32
+	failing atomic.Bool
+}
+
+func (w *writing) OnOrderPlaced(ctx context.Context, tx *sql.Tx, m svc.OrderPlaced, e svc.Envelope) error {
+	w.calls.Add(1)
+	if _, err := tx.ExecContext(ctx, "INSERT INTO codegen_effects_go (order_id) VALUES ($1)", m.OrderID); err != nil {
+		return err
+	}
+	time.Sleep(200 * time.Millisecond)
+	if w.failing.Load() {
+		return errors.New("handler failed")
+	}
+	return nil
+}
+
+func rows(db *sql.DB, table string) int {
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
+		panic(err)
+	}
+	return n
+}
+
+func expect(ok bool, what string) {
+	if !ok {
+		fmt.Fprintln(os.Stderr, "FAILED: "+what)
+		os.Exit(1)
+	}
+}
+
+func main() {
+	db, err := sql.Open("postgres", os.Args[1])
+	if err != nil {
+		panic(err)
+	}
+	for _, q := range []string{"DROP TABLE IF EXISTS codegen_claims_go, codegen_effects_go",
+		"CREATE TABLE codegen_claims_go (message_id text PRIMARY KEY)",
+		"CREATE TABLE codegen_effects_go (order_id text)"} {
+		if _, err := db.Exec(q); err != nil {
+			panic(err)
+		}
+	}
+	h := &writing{}
+	begin := func(ctx context.Context) (*sql.Tx, error) { return db.BeginTx(ctx, nil) }
+	d := svc.NewDispatcher[*sql.Tx](h, svc.SQLIdempotencyStore{Table: "codegen_claims_go"}, begin)
+	env := func(id string) svc.Envelope {
+		return svc.Envelope{ID: id, Type: "order.placed", Data: []byte(os.Args[2])}
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := d.Dispatch(context.Background(), env("m-1")); err != nil {
+				panic(err)
+			}
+		}()
+	}
+	wg.Wait()
+	expect(h.calls.Load() == 1, fmt.Sprintf("8 concurrent deliveries ran the handler %d times", h.calls.Load()))
+	expect(rows(db, "codegen_effects_go") == 1, "effects after the concurrent deliveries")
+	h.failing.Store(true)
+	_, err = d.Dispatch(context.Background(), env("m-2"))
+	expect(err != nil && err.Error() == "handler failed", fmt.Sprintf("the handler's failure: %v", err))
+	expect(rows(db, "codegen_claims_go") == 1, "a failed handler left its claim")
+	expect(rows(db, "codegen_effects_go") == 1, "a failed handler left its write")
+	h.failing.Store(false)
+	for i := 0; i < 2; i++ {
+		if _, err := d.Dispatch(context.Background(), env("m-2")); err != nil {
+			panic(err)
+		}
+	}
+	expect(h.calls.Load() == 3, fmt.Sprintf("failed, retried, duplicate: %d calls, want 3", h.calls.Load()))
+	expect(rows(db, "codegen_effects_go") == 2, "effects after the retry")
+	if _, err := db.Exec("DROP TABLE codegen_claims_go, codegen_effects_go"); err != nil {
+		panic(err)
+	}
+	fmt.Println("ok")
+}
+"""
+GOCODE = Path("/usr/share/gocode")
+
+
+def test_the_generated_go_dispatcher_handles_a_message_once_on_postgresql(tmp_path: Path) -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    _jdbc_url()  # skips without PostgreSQL
+    go = shutil.which("go")
+    if go is None or not (GOCODE / "src" / "github.com" / "lib" / "pq").is_dir():
+        reason = "needs go and Debian's golang-github-lib-pq-dev (make toolchains)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    gopath = tmp_path / "gopath"
+    out = gopath / "src" / "example.com" / "paymentservice"
+    subprocess.run([sys.executable, "manage.py", "codegen", str(DEMO), "--lang", "go",
+                    "--service", "payment-service", "--out", str(out)], cwd=ROOT, check=True,
+                   capture_output=True, timeout=120)
+    (out / "go.mod").unlink()  # GOPATH mode: the driver comes from Debian's /usr/share/gocode
+    harness = gopath / "src" / "harness"
+    harness.mkdir(parents=True)
+    (harness / "main.go").write_text(GO_HARNESS, encoding="utf-8")
+    env = {**os.environ, "GO111MODULE": "off", "GOPATH": f"{gopath}:{GOCODE}",
+           "GOCACHE": str(tmp_path / "gocache"), "GOPROXY": "off", "GOFLAGS": ""}
+    u = urlparse(url)
+    dsn = (f"postgres://{u.username or 'postgres'}{':' + u.password if u.password else ''}@"
+           f"{u.hostname or '127.0.0.1'}:{u.port or 5432}{u.path}?sslmode=disable")
+    data = ('{"orderId":"ord_1","userId":"u","userEmail":"user@example.com","items":'
+            '[{"productId":"p","quantity":1,"price":1.5}],"total":1.5,"currency":"USD"}')
+    proc = subprocess.run([go, "build", "-o", str(tmp_path / "h"), "."], cwd=harness, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = subprocess.run([str(tmp_path / "h"), dsn, data], capture_output=True, text=True,
+                          timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.strip() == "ok"
