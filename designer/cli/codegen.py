@@ -1,7 +1,8 @@
 """``manage.py codegen PATH --lang python|typescript|java|go --out DIR [--service NAME]``.
 
 Loads a design-as-code file (or an AsyncAPI document), generates stubs and writes them under
-DIR. Exit 0 on success, 2 with one line on stderr for unusable input. No database, no Django.
+DIR. Files created once (handler implementations, see ``designer.core.codegen.gap``) are not
+overwritten when they exist; every other file is. Exit 0 on success, 2 with one line on stderr for unusable input. No database, no Django.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(options: dict[str, Any], out: Writer, err: Writer) -> int:
     """Generate the stubs named in ``options``; return 0 or 2."""
     from designer.core.codegen import LANGUAGES, CodegenError, generate
+    from designer.core.codegen.gap import is_created_once
     from designer.core.formats import load_any
     from designer.core.formats.errors import FormatError
 
@@ -50,14 +52,19 @@ def run(options: dict[str, Any], out: Writer, err: Writer) -> int:
     except CodegenError as exc:
         return fail(str(exc))
     target_dir = Path(options["out"])
+    kept = 0
     try:
         for rel, content in files.items():
             target = target_dir / rel
+            if is_created_once(content) and target.exists():
+                kept += 1  # the developer's handler file: created once, never overwritten
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8")
     except OSError as exc:
         return fail(f"cannot write to {target_dir}: {exc.strerror or exc}")
     services = sorted({rel.split("/", 1)[0] for rel in files}) if options["service"] is None \
         else [options["service"]]
-    out(f"wrote {len(files)} files for {len(services)} service(s) in {lang} to {target_dir}")
+    note = f" (kept {kept} existing file(s) of yours)" if kept else ""
+    out(f"wrote {len(files) - kept} files for {len(services)} service(s) in {lang} to {target_dir}{note}")
     return 0

@@ -1,9 +1,20 @@
-"""Python 3.11 target: pydantic v2 models, a handlers class, publishers, an outbox and a dispatcher.
+"""Python 3.11 target: pydantic v2 models that enforce the schema, handlers, publishers, an outbox
+and an idempotent dispatcher.
 
 Layout (what a Python developer expects): ``pyproject.toml``, the package ``<service>/`` and
 ``tests/`` for pytest. Hand-written Jinja2 templates rather than datamodel-code-generator: the
 models must share one naming scope with the handlers and survive hostile names, and the output
 must pass ``ruff check`` and ``mypy --strict`` byte-for-byte reproducibly.
+
+Validation: every constraint of ``constraints.message_tree`` becomes a pydantic constraint
+(``Field(min_length=..., pattern=..., ge=...)``, ``Literal`` / ``StrEnum`` for enum and const,
+``extra="forbid"`` for closed objects, ``AwareDatetime`` / ``EmailStr`` / ``UUID`` / a checked
+``AnyUrl`` for formats, unions for oneOf/anyOf). Models are strict and parsed from JSON text, so
+``"1"`` is not an integer and ``1`` not a string. ``messages.parse`` raises ``InvalidMessage``
+carrying ``(JSON path, problem)`` pairs.
+
+Generation gap: ``handlers.py`` is created once (the developer's code); ``handlers_base.py`` and
+everything else are regenerated.
 """
 from __future__ import annotations
 
@@ -13,36 +24,183 @@ import re
 from pathlib import Path
 from typing import Any
 
-from designer.core.codegen import common
-from designer.core.codegen.common import EnumDef, ObjectDef, Scope, TypeRef, py_docstring, py_string
+from designer.core.codegen import common, constraints, gap
+from designer.core.codegen.common import Scope, py_docstring, py_string
+from designer.core.codegen.constraints import Node
 from designer.core.codegen.render import render
 
 _DIR = str(Path(__file__).parent)
 KEYWORDS = frozenset(keyword.kwlist) | frozenset({"self", "cls"})
-# Names messages.py imports or that pydantic's BaseModel already defines.
-TYPE_RESERVED = ("BaseModel", "ConfigDict", "Field", "StrEnum", "Any", "Envelope", "UTC")
+# Names messages.py imports or defines, or that pydantic's BaseModel already defines.
+TYPE_RESERVED = ("BaseModel", "ConfigDict", "Field", "StrEnum", "Any", "Envelope", "UTC",
+                 "Annotated", "Literal", "AfterValidator", "BeforeValidator", "AwareDatetime",
+                 "EmailStr", "UUID", "AnyUrl", "TypeAdapter", "RootModel", "ValidationError",
+                 "InvalidMessage", "JsonValue", "TypeVar", "MESSAGES", "Problem", "ModelT",
+                 "Callable", "date", "datetime", "json")
 FIELD_RESERVED = (
     "str", "int", "float", "bool", "list", "dict", "datetime", "date", "Any", "Field",
     "copy", "json", "parse_obj", "parse_raw", "parse_file", "from_orm", "construct", "schema",
-    "schema_json", "validate", "update_forward_refs", "fields",
+    "schema_json", "validate", "update_forward_refs", "fields", "Annotated", "Literal", "UUID",
+    "EmailStr", "AwareDatetime", "AnyUrl", "AfterValidator", "BeforeValidator", "None",
 )
 # Package names that would shadow a module the generated code imports.
 PACKAGE_RESERVED = ("json", "typing", "enum", "datetime", "uuid", "pydantic", "tests", "test",
-                    "dataclasses", "collections", "abc")
-_SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool",
-            "datetime": "datetime", "date": "date", "any": "Any"}
+                    "dataclasses", "collections", "abc", "threading", "contextlib", "sqlite3")
+# Patterns Rust's regex engine (pydantic's default, linear time) cannot run.
+_NEEDS_PYTHON_RE = re.compile(r"\(\?[=!<]|\\[1-9]")
 
 
-def _annotation(t: TypeRef, names: dict[str, str]) -> str:
-    if t.kind in _SCALARS:
-        base = _SCALARS[t.kind]
-    elif t.kind == "array":
-        base = f"list[{_annotation(t.item or TypeRef('any'), names)}]"
-    elif t.kind == "map":
-        base = f"dict[str, {_annotation(t.item or TypeRef('any'), names)}]"
-    else:
-        base = names[t.ref]
-    return f"{base} | None" if t.nullable and base != "Any" else base
+class _Types:
+    """Python annotations for constraint nodes; remembers what messages.py must import."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+        self.used: set[str] = set()
+        self.python_re = False
+
+    def _field(self, **kw: Any) -> str:
+        args = [f"{k}={_lit(v)}" for k, v in kw.items() if v is not None]
+        if not args:
+            return ""
+        self.used.add("Field")
+        return f"Field({', '.join(args)})"
+
+    def annotated(self, base: str, *meta: str) -> str:
+        meta = tuple(x for x in meta if x)
+        if not meta:
+            return base
+        self.used.add("Annotated")
+        return f"Annotated[{base}, {', '.join(meta)}]"
+
+    def ann(self, n: Node) -> str:
+        base = self._bare(n)
+        if n.nullable and base not in ("Any", "None"):
+            return f"{base} | None"
+        return base
+
+    def _bare(self, n: Node) -> str:
+        k = n.kind
+        if k == "ref" or (k == "object" and n.key in self.names):
+            return self.names[n.key]
+        if n.enum is not None:
+            if n.key in self.names:  # a StrEnum class
+                return self.names[n.key]
+            return self._enum(n)
+        if k == "string":
+            return self._string(n)
+        if k in ("integer", "number"):
+            base = "int" if k == "integer" else "float"
+            return self.annotated(base, self._field(
+                ge=n.minimum, le=n.maximum, gt=n.exclusive_minimum, lt=n.exclusive_maximum,
+                multiple_of=n.multiple_of))
+        if k == "boolean":
+            return "bool"
+        if k == "null":
+            return "None"
+        if k == "array":
+            item = self.ann(n.items) if n.items is not None else "Any"
+            if item == "Any":
+                self.used.add("Any")
+            unique = ""
+            if n.unique_items:
+                self.used.add("AfterValidator")
+                unique = "AfterValidator(_unique)"
+            return self.annotated(f"list[{item}]", self._field(min_length=n.min_items,
+                                                               max_length=n.max_items), unique)
+        if k == "map":
+            value = self.ann(n.values) if n.values is not None else "Any"
+            if value == "Any":
+                self.used.add("Any")
+            return self.annotated(f"dict[str, {value}]",
+                                  self._field(max_length=0) if n.closed and n.values is None else "")
+        if k == "union":
+            alts = list(dict.fromkeys(self.ann(a) for a in n.alternatives))
+            return " | ".join(alts)
+        self.used.add("Any")
+        return "Any"
+
+    def _enum(self, n: Node) -> str:
+        vals = n.enum or ()
+        if all(isinstance(v, (str, int)) and not isinstance(v, float) for v in vals):
+            self.used.add("Literal")
+            lit = f"Literal[{', '.join(_lit(v) for v in vals)}]"
+            if any(isinstance(v, int) for v in vals) and not any(isinstance(v, bool) for v in vals):
+                self.used.add("BeforeValidator")
+                return self.annotated(lit, "BeforeValidator(_not_bool)")
+            return lit
+        self.used.update({"Any", "AfterValidator"})
+        return self.annotated("Any", f"AfterValidator(_one_of({_lit(list(vals))}))")
+
+    def _string(self, n: Node) -> str:
+        fmt = n.fmt
+        if fmt == "date-time":
+            self.used.add("AwareDatetime")
+            return "AwareDatetime"
+        if fmt == "date":
+            self.used.add("date")
+            return "date"
+        if fmt == "uuid":
+            self.used.add("UUID")
+            return "UUID"
+        if n.pattern is not None and _NEEDS_PYTHON_RE.search(n.pattern):
+            self.python_re = True
+        field = self._field(min_length=n.min_length, max_length=n.max_length, pattern=n.pattern)
+        if fmt == "email":
+            self.used.add("EmailStr")
+            return self.annotated("EmailStr", field)
+        if fmt == "uri":
+            self.used.add("AfterValidator")
+            return self.annotated("str", field, "AfterValidator(_uri)")
+        return self.annotated("str", field)
+
+
+def _lit(v: Any) -> str:
+    """A Python literal for a JSON value (strings safely escaped)."""
+    if isinstance(v, str):
+        return py_string(v)
+    if isinstance(v, bool) or v is None:
+        return repr(v)
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, list):
+        return "(" + ", ".join(_lit(x) for x in v) + ("," if len(v) == 1 else "") + ")"
+    return py_string(json.dumps(v, sort_keys=True))
+
+
+def _object_block(n: Node, name: str, doc: str, types: _Types) -> dict[str, Any]:
+    fields = Scope("snake", KEYWORDS, FIELD_RESERVED)
+    out = []
+    python_re = False
+    for p in n.properties:
+        suggestion = p.wire
+        if common.identifier(p.wire, "snake").startswith("model_"):
+            suggestion = "field " + p.wire  # pydantic reserves the model_ prefix
+        ident = fields.name(p.wire, suggestion)
+        before = types.python_re
+        types.python_re = False
+        ann = types.ann(p.node)
+        python_re = python_re or types.python_re
+        types.python_re = before
+        args = []
+        if not p.required:
+            if not ann.endswith("| None") and ann not in ("Any", "None"):
+                # Absent is fine; an explicit null is not (the schema does not allow it).
+                types.used.add("AfterValidator")
+                ann = types.annotated(f"{ann} | None", "AfterValidator(_present)")
+            args.append("default=None")
+        if ident != p.wire:
+            args.append(f"alias={py_string(p.wire)}")
+        default = ""
+        if args == ["default=None"]:
+            default = " = None"
+        elif args:
+            types.used.add("Field")
+            default = f" = Field({', '.join(args)})"
+        desc = p.node.description
+        out.append({"ident": ident, "annotation": ann, "default": default,
+                    "comment": ["#: " + ln for ln in common.text_lines(desc)]})
+    return {"kind": "object", "name": name, "doc": doc, "fields": out,
+            "extra": "forbid" if n.closed else "allow", "python_re": python_re}
 
 
 def generate_service(shape: common.ServiceShape) -> dict[str, str]:
@@ -50,42 +208,75 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     from designer.core.codegen import GENERATOR
 
     pkg = Scope("snake", KEYWORDS, PACKAGE_RESERVED).name(shape.service.name)
-    types = Scope("pascal", KEYWORDS, TYPE_RESERVED, fold_case=True)
-    names = common.type_names(shape, types)
-
-    type_blocks: list[dict[str, Any]] = []
+    scope = Scope("pascal", KEYWORDS, TYPE_RESERVED, fold_case=True)
+    names = common.type_names(shape, scope)
+    trees = {m.message.name: constraints.tree_of(
+        constraints.profile_payload(m.message, shape.profile)[0], m.message.name)
+        for m in shape.messages}
+    # Objects and string enums common does not define (inside a oneOf/anyOf) get names too.
     for m in shape.messages:
-        # Nested types first: a class is defined before the classes that use it.
-        for d in reversed(m.defs):
-            if isinstance(d, EnumDef):
-                members = Scope("screaming", KEYWORDS)
-                type_blocks.append({
-                    "kind": "enum", "name": names[d.key],
-                    "doc": py_docstring(d.description or f"Values of {d.suggestion}.", "    "),
-                    "members": [(members.name(v), py_string(v)) for v in d.values],
-                })
-            else:
-                type_blocks.append(_object_block(d, names, m))
+        for key in trees[m.message.name].defs:
+            if key not in names:
+                names[key] = scope.name("def:" + key, f"{m.message.name} {key.rsplit('/', 1)[-1]}")
+    types = _Types(names)
+    type_blocks: list[dict[str, Any]] = []
+    emitted: set[str] = set()
+    for m in shape.messages:
+        tree = trees[m.message.name]
+        msg = m.message
+        meaning = msg.description or f"The {msg.kind} {msg.name}."
+        # Definitions were registered children first: a class is defined before its users.
+        for key, node in tree.defs.items():
+            if key in emitted or key == msg.name:
+                continue
+            emitted.add(key)
+            doc = node.description or (f"Values of {key.rsplit('/', 1)[-1]} in {msg.name}."
+                                        if node.enum else f"Part of {msg.name}: {key.rsplit('/', 1)[-1]}.")
+            type_blocks.append(_block(node, names[key], doc, types))
+        if msg.name in emitted:
+            continue
+        emitted.add(msg.name)
+        root = tree.root
+        if root.kind not in ("object", "ref"):
+            types.used.add("RootModel")
+            type_blocks.append({"kind": "root", "name": names[msg.name],
+                                "doc": py_docstring(meaning, "    "), "annotation": types.ann(root)})
+        else:
+            type_blocks.append(_block(root, names[msg.name], meaning, types))
 
     env_fields = common.ENVELOPE_FIELDS[shape.profile]
     env = {role: wire for wire, role in env_fields}
-    handlers = Scope("snake", KEYWORDS, ("dispatch",))
+    handlers = Scope("snake", KEYWORDS, ("dispatch", "dispatch_json", "consumer"))
     publishers = Scope("snake", KEYWORDS, ("Outbox", "Envelope", "m", "datetime", "UTC", "uuid",
-                                           "Any", "annotations"))
-    tests = Scope("snake", KEYWORDS, ("json", "m", "pytest"))
+                                           "Any", "annotations", "SOURCE"))
+    tests = Scope("snake", KEYWORDS, ("json", "m", "pytest", "threading", "Recorder", "envelope_json"))
     msgs = []
     verb = {"event": "on", "command": "handle", "query": "answer"}
     for m in shape.messages:
         msg = m.message
+        tree = trees[msg.name]
         meaning = msg.description or f"The {msg.kind} {msg.name}."
+        _, declared = constraints.profile_payload(msg, shape.profile)
+        example = constraints.valid_example(tree, declared)
+        if example is None:
+            example = m.example  # fits the types; may break a pattern (then not asserted valid)
+            cases: list[constraints.Violation] = []
+            valid = False
+        else:
+            cases = constraints.violations(tree, example, limit=12)
+            valid = True
         msgs.append({
+            "name": msg.name,
             "cls": names[msg.name],
+            "name_lit": py_string(msg.name),
             "kind": msg.kind,
+            "root": tree.root.kind not in ("object", "ref"),
             "wire_type": py_string(m.wire_type),
             "version": py_string(m.version),
             "handler": handlers.name("h:" + msg.name, f"{verb.get(msg.kind, 'on')} {msg.name}"),
             "publisher": publishers.name("p:" + msg.name, f"publish {msg.name}"),
-            "test": tests.name("t:" + msg.name, f"test {msg.name} parses from its example"),
+            "test": tests.name("t:" + msg.name, f"test {msg.name} accepts its example"),
+            "test_bad": tests.name("tb:" + msg.name, f"test {msg.name} rejects what its schema forbids"),
             "handler_doc": py_docstring(
                 f"{meaning}\n\nSent by: {', '.join(m.producers) or 'no declared producer'}."
                 f"\nWire type: {m.wire_type}, version {m.version}.", "        "),
@@ -93,23 +284,35 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
                 f"Publish {msg.name}: write its envelope to the outbox in the caller's transaction."
                 f"\n\n{meaning}\n\nConsumed by: {', '.join(m.consumers) or 'no declared consumer'}.",
                 "    "),
-            "example": py_string(json.dumps(m.example, ensure_ascii=False, sort_keys=False)),
+            "example": py_string(json.dumps(example, ensure_ascii=False, sort_keys=False)),
+            "valid": valid,
+            "cases": [(py_string(v.keyword), py_string(v.path),
+                       py_string(json.dumps(v.payload, ensure_ascii=False))) for v in cases],
         })
-    consumed = {m.message.name for m in shape.consumed}
-    produced = {m.message.name for m in shape.produced}
-    header = "\n".join("# " + ln for ln in common.text_lines("\n".join(
-        common.header_lines(shape, GENERATOR))))
+    by_name = {x["name"]: x for x in msgs}
+    consumed = [by_name[m.message.name] for m in shape.consumed]
+    routes = [by_name[m.message.name] for m in common.routes(shape.consumed)]
+    produced = [by_name[m.message.name] for m in shape.produced]
+
+    def comment(lines: list[str]) -> str:
+        return "\n".join("# " + ln for ln in common.text_lines("\n".join(lines)))
+
     ctx: dict[str, Any] = {
-        "imports": _message_imports(type_blocks),
-        "header": header,
+        "imports": _message_imports(types, type_blocks),
+        "header": comment(gap.generated_header(shape, GENERATOR, f"{pkg}/handlers.py")),
+        "once_header": comment(gap.once_header(shape, GENERATOR)),
         "pkg": pkg,
         "project": common.identifier(shape.service.name, "kebab"),
         "description": common.c_string(" ".join(common.text_lines(shape.service.description)),
                                        astral="go"),
         "types": type_blocks,
-        "consumed": [x for x, m in zip(msgs, shape.messages) if m.message.name in consumed],
-        "produced": [x for x, m in zip(msgs, shape.messages) if m.message.name in produced],
+        "consumed": consumed,
+        "routes": routes,
+        "produced": produced,
         "messages": msgs,
+        "first_route": next((h for h in routes if h["kind"] != "query" and h["valid"]), None),
+        "query_route": next((h for h in routes if h["kind"] == "query" and h["valid"]), None),
+        "has_queries": any(h["kind"] == "query" for h in routes),
         "env": env,
         "env_fields": [(wire, role) for wire, role in env_fields],
         "service_name": py_string(shape.service.name),
@@ -118,64 +321,53 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     files = {
         "pyproject.toml": "pyproject.toml.j2",
         "README.md": "README.md.j2",
+        "bin/validate": "validate.sh.j2",
         f"{pkg}/__init__.py": "init.py.j2",
         f"{pkg}/messages.py": "messages.py.j2",
         f"{pkg}/envelope.py": "envelope.py.j2",
         f"{pkg}/idempotency.py": "idempotency.py.j2",
         f"{pkg}/outbox.py": "outbox.py.j2",
+        f"{pkg}/handlers_base.py": "handlers_base.py.j2",
         f"{pkg}/handlers.py": "handlers.py.j2",
         f"{pkg}/publishers.py": "publishers.py.j2",
         f"{pkg}/dispatcher.py": "dispatcher.py.j2",
+        f"{pkg}/validate.py": "validate.py.j2",
         f"{pkg}/py.typed": "py.typed.j2",
         "tests/__init__.py": "empty.j2",
         "tests/test_messages.py": "test_messages.py.j2",
+        "tests/test_dispatcher.py": "test_dispatcher.py.j2",
     }
     return {path: render(_DIR, tpl, **ctx) for path, tpl in files.items()}
 
 
-def _object_block(d: ObjectDef, names: dict[str, str], m: common.MessageShape) -> dict[str, Any]:
-    fields = Scope("snake", KEYWORDS, FIELD_RESERVED)
-    out = []
-    for f in d.fields:
-        suggestion = f.wire
-        if common.identifier(f.wire, "snake").startswith("model_"):
-            suggestion = "field " + f.wire  # pydantic reserves the model_ prefix
-        ident = fields.name(f.wire, suggestion)
-        ann = _annotation(f.type, names)
-        args = []
-        if not f.required:
-            if not ann.endswith("| None") and ann != "Any":
-                ann += " | None"
-            args.append("default=None")
-        if ident != f.wire:
-            args.append(f"alias={py_string(f.wire)}")
-        default = f" = Field({', '.join(args)})" if args else ""
-        if args == ["default=None"]:
-            default = " = None"
-        out.append({"ident": ident, "annotation": ann, "default": default,
-                    "comment": ["#: " + ln for ln in common.text_lines(f.description)]})
-    doc = d.description if d.description else (
-        (m.message.description or f"The {m.message.kind} {m.message.name}.")
-        if d.key == m.message.name else f"Part of {m.message.name}: {d.suggestion}.")
-    return {"kind": "object", "name": names[d.key], "doc": py_docstring(doc, "    "),
-            "fields": out, "closed": d.closed}
+def _block(n: Node, name: str, doc: str, types: _Types) -> dict[str, Any]:
+    if n.kind == "string" and n.enum is not None:
+        members = Scope("screaming", KEYWORDS)
+        values = [v for v in n.enum if isinstance(v, str)]
+        return {"kind": "enum", "name": name, "doc": py_docstring(doc, "    "),
+                "members": [(members.name(v), py_string(v)) for v in values]}
+    return _object_block(n, name, py_docstring(doc, "    "), types)
 
 
-def _message_imports(blocks: list[dict[str, Any]]) -> list[str]:
+def _message_imports(types: _Types, blocks: list[dict[str, Any]]) -> list[str]:
     """messages.py imports exactly what its classes use (ruff flags unused imports)."""
-    text = " ".join(f["annotation"] + f["default"] for b in blocks for f in b.get("fields", ()))
-    found = set(re.findall(r"[A-Za-z_]+", text))
+    used = types.used
     lines = []
-    stdlib = [n for n in ("date", "datetime") if n in found]
-    if stdlib:
-        lines.append(f"from datetime import {', '.join(stdlib)}")
+    if "date" in used:
+        lines.append("from datetime import date")
     if any(b["kind"] == "enum" for b in blocks):
         lines.append("from enum import StrEnum")
-    if "Any" in found:
-        lines.append("from typing import Any")
-    pyd = []
-    if any(b["kind"] == "object" for b in blocks):
-        pyd = ["BaseModel", "ConfigDict"] + (["Field"] if "Field" in found else [])
-    if pyd:
-        lines += ([""] if lines else []) + [f"from pydantic import {', '.join(pyd)}"]
+    typing = sorted(n for n in ("Annotated", "Any", "Literal", "TypeVar") if n in used | {"TypeVar"})
+    lines.append(f"from typing import {', '.join(typing)}")
+    if "UUID" in used:
+        lines.append("from uuid import UUID")
+    classes = any(b["kind"] in ("object", "root") for b in blocks)
+    pyd = {"BaseModel", "TypeAdapter", "ValidationError", "AnyUrl"} | ({"ConfigDict"} if classes else set()) | (
+        used & {"Field", "AfterValidator", "BeforeValidator", "AwareDatetime", "EmailStr",
+                "RootModel"})
+    one_line = f"from pydantic import {', '.join(sorted(pyd))}"
+    if len(one_line) <= 120:
+        lines += ["", one_line]
+    else:  # isort's wrapped form (the generated pyproject sets line-length 120)
+        lines += ["", "from pydantic import ("] + [f"    {n}," for n in sorted(pyd)] + [")"]
     return lines
