@@ -80,6 +80,20 @@ def _codegen(source: Path, lang: str, out: Path) -> list[Path]:
     return sorted(p for p in out.iterdir() if p.is_dir())
 
 
+def _regenerate_keeps_your_handlers(source: Path, lang: str, out: Path, yours: str) -> None:
+    """Generation gap: the created-once handler files survive regeneration; the rest is rewritten."""
+    mine = sorted(out.rglob(yours))
+    assert mine and all("Created once by designer codegen" in p.read_text() for p in mine)
+    for p in mine:
+        p.write_text(p.read_text() + "\n// my code\n", encoding="utf-8")
+    proc = _run([sys.executable, "manage.py", "codegen", str(source), "--lang", lang,
+                 "--out", str(out)], ROOT)
+    assert f"kept {len(mine)} existing file(s) of yours" in proc.stdout
+    assert all(p.read_text().endswith("// my code\n") for p in mine)
+    for p in mine:  # back to the stub, so the project's own checks see generated code
+        p.write_text(p.read_text().removesuffix("\n// my code\n"), encoding="utf-8")
+
+
 def _go_env(tmp: Path) -> dict[str, str]:
     # Offline and hermetic: no proxy, no module downloads, caches in the test's tmp dir.
     return {"GOFLAGS": "-mod=mod", "GOPROXY": "off", "GOCACHE": str(tmp / "gocache"),
@@ -175,6 +189,7 @@ def test_go_from_the_demo_model_is_gofmt_clean_vets_builds_and_passes_its_contra
     env = _go_env(tmp_path)
     projects = _codegen(DEMO, "go", tmp_path / "demo")
     assert len(projects) == 5
+    _regenerate_keeps_your_handlers(DEMO, "go", tmp_path / "demo", "handlers_impl.go")
     for project in projects:
         _go_project_checks(project, go, env)
     text = (tmp_path / "demo" / "payment-service" / "messages.go").read_text()
@@ -235,6 +250,7 @@ def test_java_from_the_demo_model_compiles_with_xlint_werror_and_passes_its_cont
     javac, java, cp = _need("javac"), _need("java"), _jackson()
     projects = _codegen(DEMO, "java", tmp_path / "demo")
     assert len(projects) == 5
+    _regenerate_keeps_your_handlers(DEMO, "java", tmp_path / "demo", "AppHandlers.java")
     for project in projects:
         _java_project_checks(project, javac, java, cp)
     messages = next((tmp_path / "demo" / "payment-service").rglob("Messages.java")).read_text()

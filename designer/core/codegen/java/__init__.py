@@ -8,13 +8,15 @@ checked against its schema (``Checks.java``: one method per schema node, over Ja
 ``JsonNode``) before Jackson maps it to a record; ``Json.ValidationException`` lists the JSON
 path of every problem. Required numbers and booleans are primitives. The tests are a plain
 ``main`` (JUnit is not available offline) that exits non-zero on the first failure.
+Generation gap: ``AppHandlers.java`` is created once and is the developer's; every other file is
+generated and says so.
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from designer.core.codegen import common
+from designer.core.codegen import common, gap
 from designer.core.codegen import schema_checks as sc
 from designer.core.codegen.common import EnumDef, ObjectDef, Scope, TypeRef, c_string
 from designer.core.codegen.java.checks import JavaChecks
@@ -25,7 +27,7 @@ KEYWORDS = frozenset(["abstract", "assert", "boolean", "break", "byte", "case", 
 # java.lang types and our own top-level classes: a nested type with one of these names would
 # shadow it inside Messages.java.
 TYPE_RESERVED = (
-    "Checks", "Validate", "Transactions", "InMemoryTransactions", "JdbcIdempotencyStore",
+    "AppHandlers", "Checks", "Validate", "Transactions", "InMemoryTransactions", "JdbcIdempotencyStore",
     "JsonNode", "JsonProperty", "JsonInclude", "JsonIgnoreProperties", "JsonCreator", "JsonValue",
     "Problem", "ValidationException", "Check", "Connection", "SQLException",
     "Messages", "Json", "Envelope", "Outbox", "PendingOutbox", "Transport", "OutboxRelay",
@@ -145,6 +147,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
             "test_bad": tests.name("tb:" + msg.name, f"{msg.name} rejects invalid payloads"),
             "todo": c_string(f"TODO: implement {msg.name} ({msg.kind})"),
             "label": c_string(msg.name),
+            "doc_name": " ".join(common.comment_lines(msg.name, java=True)),
             "example": c_string(common.json_text(m.example)),
             **{k: v for k, v in info[msg.name].items() if k != "nullable"},
         })
@@ -154,14 +157,20 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
                 "version": "version", "correlation": "correlationId", "specversion": "specVersion",
                 "contenttype": "dataContentType", "data": "data"}
     first = common.header_lines(shape, GENERATOR)[0]
-    header_text = (f"{first}\nGenerated file: regenerating replaces it. Write your handlers in a "
-                   "class of your own that implements Handlers (see README.md); the generator "
-                   "never touches it.")
-    header = "\n".join(["/*"] + [" * " + ln for ln in common.comment_lines(header_text, java=True)]
-                       + [" */"])
+    base = "src/main/java/" + pkg.replace(".", "/")
+    test = "src/test/java/" + pkg.replace(".", "/")
+
+    def block(lines: list[str]) -> str:
+        return "\n".join(["/*"] + [" * " + ln for ln in common.comment_lines(
+            "\n".join(lines), java=True)] + [" */"])
+
+    header_lines = gap.generated_header(shape, GENERATOR, f"{base}/AppHandlers.java")
+    header = block(header_lines)
+    header_text = "\n".join(header_lines)
     routes = [by_name[m.message.name] for m in common.routes(shape.consumed)]
     ctx: dict[str, Any] = {
         "header": header, "pkg": pkg, "types": blocks, "messages": msgs,
+        "once_header": block(gap.once_header(shape, GENERATOR)),
         "consumed": [by_name[m.message.name] for m in shape.consumed],
         "produced": [by_name[m.message.name] for m in shape.produced],
         "routes": routes,
@@ -176,11 +185,9 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         "header_sh": " ".join(common.comment_lines(first)),
         "check_methods": checks.methods, "check_fields": checks.fields,
     }
-    base = "src/main/java/" + pkg.replace(".", "/")
-    test = "src/test/java/" + pkg.replace(".", "/")
     files = {"pom.xml": "pom.xml.j2", "README.md": "README.md.j2", "bin/validate": "validate.sh.j2",
              f"{test}/MessagesTest.java": "MessagesTest.java.j2"}
-    for cls in ("Messages", "Json", "Checks", "Validate", "Envelope", "Outbox", "PendingOutbox",
+    for cls in ("AppHandlers", "Messages", "Json", "Checks", "Validate", "Envelope", "Outbox", "PendingOutbox",
                 "Transport", "OutboxRelay", "InMemoryOutbox", "IdempotencyStore",
                 "JdbcIdempotencyStore", "InMemoryIdempotencyStore", "Transactions",
                 "InMemoryTransactions", "Handlers", "Dispatcher", "Publishers",
