@@ -282,3 +282,47 @@ def test_java_validator_rejects_the_issue_payload_and_one_payload_per_keyword(tm
     project = _codegen(KEYWORDS, "java", tmp_path / "kw")[0]
     _java_project_checks(project, _need("javac"), _need("java"), _jackson())
     _check_keyword_cases(_java_validate(project))
+
+
+# ------------------------------------------------------------ the page a user downloads code from
+
+def _download(client: Any, team: Any, service: str, lang: str, out: Path) -> Path:
+    """Download a service's project from the code page and unzip it, keeping file modes."""
+    import io
+    import zipfile
+
+    from django.urls import reverse
+
+    from designer.catalog.models import Service
+
+    svc = Service.objects.get(team=team, name=service)
+    resp = client.get(reverse("codegen_service_zip", args=[team.slug, svc.pk]), {"lang": lang})
+    assert resp.status_code == 200 and resp["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(resp.content)) as zf:
+        for info in zf.infolist():
+            target = out / info.filename
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(zf.read(info))
+            target.chmod(info.external_attr >> 16)
+    return out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["go", "java"])
+def test_the_project_downloaded_from_the_seeded_demo_runs_its_validator_and_tests(
+        lang: str, demo_team: Any, member_client: Any, tmp_path: Path) -> None:
+    env = _go_env(tmp_path)
+    if lang == "go":
+        go = _need("go")
+    else:
+        javac, java, cp = _need("javac"), _need("java"), _jackson()
+    project = _download(member_client(demo_team, "viewer"), demo_team, "payment-service", lang,
+                        tmp_path / "payment-service")
+    if lang == "go":
+        _go_project_checks(project, go, env)
+    else:
+        _java_project_checks(project, javac, java, cp)
+    proc = _run([str(project / "bin" / "validate"), "OrderPlaced"], project, env,
+                stdin=json.dumps(ISSUE_PAYLOAD), ok=False)  # executable as downloaded
+    assert proc.returncode == 1, proc.stderr
+    assert {line.split(": ", 1)[0] for line in proc.stderr.splitlines()} == ISSUE_PATHS
