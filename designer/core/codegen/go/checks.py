@@ -70,7 +70,7 @@ class GoChecks:
             msg = _go(f"must be {shown}" if c.enum_keyword == "const" or len(vals) == 1
                       else f"must be one of {shown}")
             if vals and all(isinstance(v, str) for v in vals):
-                listed = ", ".join(_go(str(v)) for v in vals)
+                listed = ", ".join(dict.fromkeys(_go(str(v)) for v in vals))  # no duplicate case
                 add("\tswitch v {")
                 add(f"\tcase {listed}:")
                 add("\tdefault:")
