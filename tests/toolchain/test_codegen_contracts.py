@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -130,3 +131,71 @@ def test_regenerating_python_keeps_the_developers_handlers(tmp_path: Path) -> No
 def test_python_from_real_asyncapi_documents_enforces_its_schemas(doc: str, tmp_path: Path) -> None:
     for project in _codegen(REAL / doc, "python", tmp_path):
         _check_python(project)
+
+
+def _typescript(tmp_path: Path, model: Path) -> tuple[str, str, list[Path]]:
+    local = TOOLS / ".bin" / "tsc"
+    tsc = _need("tsc (typescript)", str(local) if local.exists() else shutil.which("tsc"))
+    node = _need("node", shutil.which("node"))
+    if not (TOOLS / "zod" / "package.json").exists():
+        _need("zod in .tools (make toolchains)", None)
+    # Node resolves node_modules up the tree: zod, @types/node and typescript from .tools.
+    (tmp_path / "node_modules").symlink_to(TOOLS)
+    return tsc, node, _codegen(model, "typescript", tmp_path)
+
+
+def _check_typescript(tsc: str, node: str, project: Path) -> None:
+    _run([tsc, "-p", "tsconfig.json", "--strict"], project)
+    out = _run([node, "--test", "dist/test/"], project)
+    assert "# fail 0" in out.stdout and "# pass 0" not in out.stdout, out.stdout
+
+
+def test_typescript_from_the_demo_model_enforces_its_schemas(tmp_path: Path) -> None:
+    tsc, node, projects = _typescript(tmp_path, DEMO)
+    assert len(projects) == 5
+    for project in projects:
+        package = json.loads((project / "package.json").read_text(encoding="utf-8"))
+        assert package["dependencies"] == {"zod": "4.6.7"}
+        _check_typescript(tsc, node, project)
+    payment = tmp_path / "payment-service"
+    bad = _run(["sh", "bin/validate", "OrderPlaced"], payment, ISSUE_PAYLOAD, ok=(1,))
+    for path in ("$.items[0].productId", "$.items[0].quantity", "$.orderId", "$.bogus"):
+        assert path in bad.stderr, bad.stderr
+    good = {"orderId": "ord_12345", "userId": "usr_67890", "userEmail": "user@example.com",
+            "items": [{"productId": "prod_001", "quantity": 2, "price": 29.99}],
+            "total": 59.98, "currency": "USD"}
+    _run(["sh", "bin/validate", "OrderPlaced"], payment, json.dumps(good))
+    _run(["sh", "bin/validate", "NoSuchMessage"], payment, "{}", ok=(2,))
+    # The dispatcher never hands the issue's message to a handler.
+    script = (
+        "import { Dispatcher } from './dist/src/dispatcher.js';\n"
+        "import { Handlers } from './dist/src/handlers.js';\n"
+        "import { InMemoryIdempotencyStore } from './dist/src/idempotency.js';\n"
+        "const calls = [];\n"
+        "class H extends Handlers { async onOrderPlaced(m) { calls.push(m); } }\n"
+        "const store = new InMemoryIdempotencyStore();\n"
+        "const d = new Dispatcher(new H(), store, store);\n"
+        "const env = { eventId: 'e1', eventType: 'order.placed', version: '1.0',\n"
+        "  timestamp: '2025-03-15T14:30:00Z', source: 'order-service',\n"
+        f"  data: JSON.parse({ISSUE_PAYLOAD!r}) }};\n"
+        "try { await d.dispatch(env); } catch (e) { console.log(JSON.stringify(e.problems)); }\n"
+        "if (calls.length !== 0) { process.exit(3); }\n"
+    )
+    out = _run([node, "--input-type=module", "-e", script], payment)
+    paths = {p["path"] for p in json.loads(out.stdout)}
+    assert {"$.data.items[0].productId", "$.data.bogus"} <= paths, paths
+
+
+def test_regenerating_typescript_keeps_the_developers_handlers(tmp_path: Path) -> None:
+    _codegen(DEMO, "typescript", tmp_path)
+    mine = tmp_path / "payment-service" / "src" / "handlers.ts"
+    mine.write_text(mine.read_text(encoding="utf-8") + "\n// my code\n", encoding="utf-8")
+    _codegen(DEMO, "typescript", tmp_path)
+    assert mine.read_text(encoding="utf-8").endswith("// my code\n")
+
+
+@pytest.mark.parametrize("doc", REAL_DOCS)
+def test_typescript_from_real_asyncapi_documents_enforces_its_schemas(doc: str, tmp_path: Path) -> None:
+    tsc, node, projects = _typescript(tmp_path, REAL / doc)
+    for project in projects:
+        _check_typescript(tsc, node, project)

@@ -453,6 +453,39 @@ def _formats_ok(tree: MessageTree, n: Node, v: JSON, depth: int = 0) -> bool:
 
 
 @dataclass(frozen=True)
+class Contract:
+    """What a generator needs to enforce and test one message."""
+
+    tree: MessageTree
+    example: JSON  # a payload the schema accepts, or None when none was found
+    valid: bool  # False: no valid example (then ``example`` is None and ``cases`` empty)
+    cases: tuple[Violation, ...]
+
+
+_CONTRACTS: dict[tuple[int, str, int], tuple[Message, Contract]] = {}
+
+
+def contract(message: Message, profile: str, limit: int = 12) -> Contract:
+    """The constraint tree, a valid example and up to ``limit`` violations of ``message``.
+
+    Memoised per message object (a message is shaped once per service that touches it).
+    """
+    key = (id(message), profile, limit)
+    hit = _CONTRACTS.get(key)
+    if hit is not None and hit[0] is message:
+        return hit[1]
+    schema, declared = profile_payload(message, profile)
+    tree = tree_of(schema, message.name)
+    example = valid_example(tree, declared)
+    cases = tuple(violations(tree, example, limit)) if example is not None else ()
+    result = Contract(tree, example, example is not None, cases)
+    if len(_CONTRACTS) > 4096:
+        _CONTRACTS.clear()
+    _CONTRACTS[key] = (message, result)
+    return result
+
+
+@dataclass(frozen=True)
 class Violation:
     """An invalid payload: ``keyword`` broken at ``path`` (JSON path), all else valid."""
 
@@ -494,12 +527,24 @@ def violations(tree: MessageTree, example: JSON, limit: int = 40) -> list[Violat
     """
     out: list[Violation] = []
     seen: set[tuple[str, str]] = set()
+    try:  # compiled once: every candidate is checked against it
+        validator = schema_compile.compile_schema(tree.schema) if isinstance(tree.schema, dict) else None
+    except schema_compile.SchemaError:
+        validator = None
+    if validator is None:
+        return []
+
+    def rejected(payload: JSON) -> bool:
+        try:
+            return not validator.is_valid(payload)
+        except ValueError:
+            return False
 
     def add(keyword: str, parts: tuple[str | int, ...], payload: JSON, note: str = "") -> None:
         path = json_path(parts)
         if (keyword, path) in seen or len(out) >= 400 or not _json_safe(payload):
             return
-        if not schema_errors(tree.schema, payload):
+        if not rejected(payload):
             return  # the schema accepts it after all (e.g. a union alternative matches)
         seen.add((keyword, path))
         out.append(Violation(keyword, path, payload, note))

@@ -1,8 +1,25 @@
-"""TypeScript target: strict-mode interfaces, handlers, publishers, outbox and a dispatcher.
+"""TypeScript target: zod schemas that enforce the message schemas, handlers, publishers, an outbox
+and an idempotent dispatcher.
 
-Layout: ``package.json`` (no runtime dependency; typescript and @types/node as dev
-dependencies), ``tsconfig.json`` (strict), ``src/`` and ``test/`` (node:test). Date-times stay
-ISO-8601 strings: that is what ``JSON.parse`` gives, so the types tell the truth.
+Layout: ``package.json`` (zod pinned as the one runtime dependency; typescript and @types/node as
+dev dependencies), ``tsconfig.json`` (strict), ``src/`` and ``test/`` (node:test).
+
+Validation: each message and nested object is a zod schema generated from
+``constraints.message_tree`` (``z.strictObject`` for closed objects, ``.min``/``.max``/``.regex``,
+``.int()``, ``.gt``/``.lt``, ``z.iso.datetime({offset: true})``, ``z.email()``, ``z.guid()``,
+``z.url()``, ``z.enum``/``z.literal``, ``z.union`` for oneOf/anyOf, ``.nullable()``,
+``.optional()``); the static types are ``z.infer`` of the same schemas, so they cannot drift.
+Properties that reference another named schema are getters (zod 4's way to define schemas in any
+order and recursively). ``check`` returns a result; ``parse`` throws ``InvalidMessageError`` with
+the JSON path of each problem. Date-times stay ISO-8601 strings: that is what ``JSON.parse`` gives.
+
+Why zod and not ajv: the schemas are code the generator writes beside the types (one source for
+both), they run with no code generation at run time (ajv compiles validators with ``new
+Function``, which strict Content-Security-Policies forbid), zod has no dependencies, and it reports
+every problem with its path.
+
+Generation gap: ``src/handlers.ts`` is created once (the developer's code); ``src/handlers_base.ts``
+and everything else are regenerated.
 """
 from __future__ import annotations
 
@@ -11,33 +28,24 @@ import re
 from pathlib import Path
 from typing import Any
 
-from designer.core.codegen import common
-from designer.core.codegen.common import EnumDef, ObjectDef, Scope, TypeRef, c_string
+from designer.core.codegen import common, constraints, gap
+from designer.core.codegen.common import Scope, c_string
+from designer.core.codegen.constraints import Node
 from designer.core.codegen.render import render
 
 _DIR = str(Path(__file__).parent)
+ZOD_VERSION = "4.6.7"
 KEYWORDS = frozenset(["break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "implements", "interface", "let", "package", "private", "protected", "public", "static", "yield", "any", "boolean", "number", "string", "symbol", "never", "unknown", "object", "undefined", "bigint", "await", "async", "type", "of", "as", "from", "declare", "namespace", "module", "readonly", "keyof", "infer", "is", "asserts"])
 # Global types and the names our own files export, kept free for them.
 TYPE_RESERVED = ("Array", "ReadonlyArray", "Readonly", "Record", "Partial", "Promise", "Date",
                  "Error", "Object", "String", "Number", "Boolean", "Symbol", "Map", "Set", "JSON",
                  "Math", "RegExp", "Function", "BigInt", "Envelope", "Outbox", "Handlers",
-                 "Dispatcher", "IdempotencyStore")
+                 "Dispatcher", "IdempotencyStore", "Problem", "CheckResult", "InvalidMessageError",
+                 "MESSAGES", "HandlersBase", "UnitOfWork")
+VALUE_RESERVED = ("z", "check", "parse", "jsonPath", "unique", "pattern", "MESSAGES",
+                  "InvalidMessageError", "envelopeOf")
 FUNC_RESERVED = ("m", "randomUUID", "Envelope", "Outbox", "PublishOptions", "SOURCE")
 _IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
-_SCALARS = {"string": "string", "integer": "number", "number": "number", "boolean": "boolean",
-            "datetime": "string", "date": "string", "any": "unknown"}
-
-
-def _type(t: TypeRef, names: dict[str, str]) -> str:
-    if t.kind in _SCALARS:
-        base = _SCALARS[t.kind]
-    elif t.kind == "array":
-        base = f"ReadonlyArray<{_type(t.item or TypeRef('any'), names)}>"
-    elif t.kind == "map":
-        base = f"Readonly<Record<string, {_type(t.item or TypeRef('any'), names)}>>"
-    else:
-        base = names[t.ref]
-    return f"{base} | null" if t.nullable and base != "unknown" else base
 
 
 def _prop(wire: str) -> str:
@@ -51,26 +59,142 @@ def _doc(text: str, indent: str) -> list[str]:
     return [f"{indent}/**"] + [f"{indent} * {ln}".rstrip() for ln in lines] + [f"{indent} */"]
 
 
+def _num(v: int | float) -> str:
+    return json.dumps(v)
+
+
+class _Zod:
+    """zod expressions for constraint nodes."""
+
+    def __init__(self, schemas: dict[str, str]) -> None:
+        self.schemas = schemas  # def key -> the const holding its schema
+
+    def refers(self, n: Node, depth: int = 0) -> bool:
+        """Does the expression of ``n`` name another schema const (then it goes in a getter)?"""
+        if depth > constraints.MAX_DEPTH:
+            return False
+        if n.kind == "ref" or (n.key in self.schemas and (n.kind == "object" or n.enum is not None)):
+            return True
+        kids = [*(p.node for p in n.properties), *n.alternatives,
+                *(x for x in (n.items, n.values) if x is not None)]
+        return any(self.refers(k, depth + 1) for k in kids)
+
+    def expr(self, n: Node, top: bool = False) -> str:
+        base = self._bare(n, top)
+        if n.nullable and n.kind not in ("null", "any"):
+            base += ".nullable()"
+        return base
+
+    def _bare(self, n: Node, top: bool) -> str:
+        k = n.kind
+        if not top and (k == "ref" or (n.key in self.schemas and (k == "object" or n.enum is not None))):
+            return self.schemas[n.key]
+        if n.enum is not None:
+            if k == "string" and all(isinstance(v, str) for v in n.enum):
+                vals = ", ".join(c_string(str(v)) for v in n.enum)
+                return f"z.enum([{vals}])" if len(n.enum) > 1 else f"z.literal({vals})"
+            lits = [v for v in n.enum if isinstance(v, (str, int, float, bool))]
+            if len(lits) == len(n.enum) and lits:
+                vals = ", ".join(c_string(v) if isinstance(v, str) else json.dumps(v) for v in lits)
+                return f"z.literal([{vals}])"
+            return f"z.unknown().refine((v) => {json.dumps(json.dumps(list(n.enum)))}.includes(JSON.stringify(v)))"
+        if k == "string":
+            fmt = {"date-time": "z.iso.datetime({ offset: true })", "date": "z.iso.date()",
+                   "email": "z.email()", "uuid": "z.guid()", "uri": "z.url()"}.get(n.fmt, "z.string()")
+            if n.min_length is not None:
+                fmt += f".min({n.min_length})"
+            if n.max_length is not None:
+                fmt += f".max({n.max_length})"
+            if n.pattern is not None:
+                fmt += f".regex(pattern({c_string(n.pattern)}))"
+            return fmt
+        if k in ("integer", "number"):
+            out = "z.number().int()" if k == "integer" else "z.number()"
+            for method, v in (("min", n.minimum), ("max", n.maximum), ("gt", n.exclusive_minimum),
+                              ("lt", n.exclusive_maximum), ("multipleOf", n.multiple_of)):
+                if v is not None:
+                    out += f".{method}({_num(v)})"
+            return out
+        if k == "boolean":
+            return "z.boolean()"
+        if k == "null":
+            return "z.null()"
+        if k == "array":
+            out = f"z.array({self.expr(n.items) if n.items is not None else 'z.unknown()'})"
+            if n.min_items is not None:
+                out += f".min({n.min_items})"
+            if n.max_items is not None:
+                out += f".max({n.max_items})"
+            if n.unique_items:
+                out += '.refine(unique, "items must be unique")'
+            return out
+        if k == "map":
+            value = self.expr(n.values) if n.values is not None else "z.unknown()"
+            out = f"z.record(z.string(), {value})"
+            if n.closed and n.values is None:
+                out += '.refine((v) => Object.keys(v).length === 0, "no properties are allowed")'
+            return out
+        if k == "union":
+            return f"z.union([{', '.join(self.expr(a) for a in n.alternatives)}])"
+        if k == "object":
+            return self.object(n)
+        return "z.unknown()"
+
+    def object(self, n: Node, indent: str = "") -> str:
+        ctor = "z.strictObject" if n.closed else "z.looseObject"
+        if not n.properties:
+            return f"{ctor}({{}})"
+        lines = []
+        for p in n.properties:
+            e = self.expr(p.node)
+            if not p.required:
+                e += ".optional()"
+            if self.refers(p.node):
+                lines.append(f"{indent}  get {_prop(p.wire)}() {{\n{indent}    return {e};\n{indent}  }},")
+            else:
+                lines.append(f"{indent}  {_prop(p.wire)}: {e},")
+        return f"{ctor}({{\n" + "\n".join(lines) + f"\n{indent}}})"
+
+
 def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     """The TypeScript project of one service."""
     from designer.core.codegen import GENERATOR
 
     types = Scope("pascal", KEYWORDS, TYPE_RESERVED, fold_case=True)
     names = common.type_names(shape, types)
-    blocks: list[dict[str, Any]] = []
+    contracts = {m.message.name: constraints.contract(m.message, shape.profile) for m in shape.messages}
+    trees = {name: c.tree for name, c in contracts.items()}
     for m in shape.messages:
-        for d in m.defs:
-            doc = d.description or (m.message.description if d.key == m.message.name else
-                                    f"Part of {m.message.name}.")
-            if isinstance(d, EnumDef):
-                blocks.append({"kind": "enum", "name": names[d.key], "doc": _doc(doc, ""),
-                               "union": " | ".join(c_string(v) for v in d.values)})
-            elif isinstance(d, ObjectDef):
-                fields = [{"doc": _doc(f.description, "  "), "prop": _prop(f.wire),
-                           "opt": "" if f.required else "?", "type": _type(f.type, names)}
-                          for f in d.fields]
-                blocks.append({"kind": "object", "name": names[d.key], "doc": _doc(doc, ""),
-                               "fields": fields})
+        for key in trees[m.message.name].defs:
+            if key not in names:
+                names[key] = types.name("def:" + key, f"{m.message.name} {key.rsplit('/', 1)[-1]}")
+    values = Scope("pascal", KEYWORDS, VALUE_RESERVED + TYPE_RESERVED, fold_case=True)
+    schemas: dict[str, str] = {}
+    for m in shape.messages:
+        schemas[m.message.name] = values.name("s:" + m.message.name, names[m.message.name] + " schema")
+        for key in trees[m.message.name].defs:
+            if key not in schemas:
+                schemas[key] = values.name("s:" + key, names[key] + " schema")
+    zod = _Zod(schemas)
+    blocks: list[dict[str, Any]] = []
+    emitted: set[str] = set()
+    for m in shape.messages:
+        tree = trees[m.message.name]
+        msg = m.message
+        for key, node in tree.defs.items():
+            if key in emitted or key == msg.name:
+                continue
+            emitted.add(key)
+            doc = node.description or f"Part of {msg.name}."
+            blocks.append({"name": names[key], "schema": schemas[key], "doc": _doc(doc, ""),
+                           "expr": zod.expr(node, top=True) if node.kind != "object" else zod.object(node)})
+        if msg.name in emitted:
+            continue
+        emitted.add(msg.name)
+        root = tree.root
+        doc = root.description or msg.description or f"The {msg.kind} {msg.name}."
+        blocks.append({"name": names[msg.name], "schema": schemas[msg.name], "doc": _doc(doc, ""),
+                       "expr": zod.object(root) if root.kind == "object" else zod.expr(root, top=True)})
     funcs = Scope("camel", KEYWORDS, FUNC_RESERVED)
     handlers = Scope("camel", KEYWORDS, ("constructor",))
     verb = {"event": "on", "command": "handle", "query": "answer"}
@@ -78,9 +202,11 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     for m in shape.messages:
         msg = m.message
         meaning = msg.description or f"The {msg.kind} {msg.name}."
+        c = contracts[msg.name]
+        example, cases = c.example, c.cases
         msgs.append({
-            "name": msg.name,
-            "type": names[msg.name], "kind": msg.kind,
+            "name": msg.name, "name_lit": c_string(msg.name),
+            "type": names[msg.name], "schema": schemas[msg.name], "kind": msg.kind,
             "wire_type": c_string(m.wire_type), "version": c_string(m.version),
             "handler": handlers.name("h:" + msg.name, f"{verb.get(msg.kind, 'on')} {msg.name}"),
             "publisher": funcs.name("p:" + msg.name, f"publish {msg.name}"),
@@ -89,21 +215,36 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
             "publisher_doc": _doc(f"Publish {msg.name}: add its envelope to the outbox in the "
                                   f"caller's transaction.\n\n{meaning}\n\nConsumed by: "
                                   f"{', '.join(m.consumers) or 'no declared consumer'}.", ""),
-            "test_title": c_string(f"{msg.name} is built from its example"),
+            "test_title": c_string(f"{msg.name} accepts its example"),
+            "test_bad": c_string(f"{msg.name} rejects what its schema forbids, at the JSON path"),
             "todo": c_string(f"TODO: implement {msg.name} ({msg.kind})"),
-            "example": json.dumps(m.example, ensure_ascii=True),
+            "missing": c_string(f"implement {msg.name} ({msg.kind}) in src/handlers.ts"),
+            "valid": example is not None,
+            "example": json.dumps(json.dumps(example if example is not None else m.example,
+                                             ensure_ascii=True), ensure_ascii=True),
+            "cases": [(c_string(v.keyword), c_string(v.path),
+                       json.dumps(json.dumps(v.payload, ensure_ascii=True), ensure_ascii=True))
+                      for v in cases],
         })
     by_name = {x["name"]: x for x in msgs}
     env_fields = common.ENVELOPE_FIELDS[shape.profile]
-    header = "\n".join(["/*"] + [" * " + ln for ln in common.comment_lines(
-        "\n".join(common.header_lines(shape, GENERATOR)))] + [" */"])
+    routes = [by_name[m.message.name] for m in common.routes(shape.consumed)]
+
+    def comment(lines: list[str]) -> str:
+        return "\n".join(["/*"] + [" * " + ln for ln in common.comment_lines("\n".join(lines))] + [" */"])
+
     ctx: dict[str, Any] = {
-        "header": header,
+        "header": comment(gap.generated_header(shape, GENERATOR, "src/handlers.ts")),
+        "once_header": comment(gap.once_header(shape, GENERATOR)),
+        "sh_header": "\n".join("# " + ln for ln in common.text_lines(
+            "\n".join(gap.generated_header(shape, GENERATOR, "src/handlers.ts")))),
         "types": blocks,
         "messages": msgs,
         "consumed": [by_name[m.message.name] for m in shape.consumed],
         "produced": [by_name[m.message.name] for m in shape.produced],
-        "routes": [by_name[m.message.name] for m in common.routes(shape.consumed)],
+        "routes": routes,
+        "first_route": next((h for h in routes if h["kind"] != "query" and h["valid"]), None),
+        "query_route": next((h for h in routes if h["kind"] == "query" and h["valid"]), None),
         "env": {role: wire for wire, role in env_fields},
         "env_fields": env_fields,
         "service_name": c_string(shape.service.name),
@@ -113,15 +254,19 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
             "description": " ".join(common.text_lines(shape.service.description)),
             "scripts": {"build": "tsc -p tsconfig.json", "check": "tsc -p tsconfig.json --noEmit",
                         "test": "tsc -p tsconfig.json && node --test dist/test/"},
+            "dependencies": {"zod": ZOD_VERSION},
             "devDependencies": {"typescript": "5.9.3", "@types/node": "20.19.9"},
         }, indent=2, ensure_ascii=True) + "\n",
     }
     files = {
         "package.json": "package.json.j2", "tsconfig.json": "tsconfig.json.j2",
-        "README.md": "README.md.j2",
+        "README.md": "README.md.j2", "bin/validate": "validate.sh.j2",
         "src/messages.ts": "messages.ts.j2", "src/envelope.ts": "envelope.ts.j2",
         "src/idempotency.ts": "idempotency.ts.j2", "src/outbox.ts": "outbox.ts.j2",
-        "src/handlers.ts": "handlers.ts.j2", "src/publishers.ts": "publishers.ts.j2",
-        "src/dispatcher.ts": "dispatcher.ts.j2", "test/messages.test.ts": "messages.test.ts.j2",
+        "src/handlers_base.ts": "handlers_base.ts.j2", "src/handlers.ts": "handlers.ts.j2",
+        "src/publishers.ts": "publishers.ts.j2", "src/dispatcher.ts": "dispatcher.ts.j2",
+        "src/validate.ts": "validate.ts.j2",
+        "test/messages.test.ts": "messages.test.ts.j2",
+        "test/dispatcher.test.ts": "dispatcher.test.ts.j2",
     }
     return {path: render(_DIR, tpl, **ctx) for path, tpl in files.items()}
