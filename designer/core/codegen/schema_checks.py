@@ -10,12 +10,11 @@ OpenAPI's ``nullable``), ``enum``/``const``, ``minimum``/``maximum``/``exclusive
 ``minProperties``/``maxProperties``, ``allOf``/``anyOf``/``oneOf`` and local ``$ref``.
 Keyword checks apply only to values of their type, as JSON Schema says.
 
-Also builds the invalid payloads the generated tests feed (one per kind of problem).
-Pure: no I/O.
+The generated tests' valid example and invalid payloads come from ``constraints.contract``
+(shared with the Python and TypeScript generators; ``test_cases``). Pure: no I/O.
 """
 from __future__ import annotations
 
-import copy
 import json
 import math
 import re
@@ -239,12 +238,11 @@ def closed_everywhere(mc: MessageChecks) -> bool:
 
 
 def json_path(parent: str, key: str | int) -> str:
-    """JSONPath of a child: ``$.items[0].price``; odd names as ``$['a b']``."""
-    if isinstance(key, int):
-        return f"{parent}[{key}]"
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-        return f"{parent}.{key}"
-    return parent + "['" + key.replace("\\", "\\\\").replace("'", "\\'") + "']"
+    """JSONPath of a child, in the project's one format (``schema_compile.json_path``):
+    ``$.items[0].price``; a key that is not an identifier as ``$["a b"]``."""
+    from designer.core import schema_compile
+
+    return schema_compile.json_path([key], root=parent)
 
 
 def literal(value: JSON) -> str:
@@ -257,131 +255,30 @@ def describe(value: JSON) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Invalid payloads for the generated tests
+# The generated tests' payloads
 # ---------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class BadCase:
-    label: str  # what is wrong
-    payload: JSON
-    path: str  # the JSON path the problem must be reported at
+class TestCases:
+    """A valid example (None: none found) and invalid payloads, each with the JSON path the
+    validator must report a problem at (or below: uniqueItems names the repeated item)."""
+
+    example: JSON
+    bad: tuple[tuple[str, JSON, str], ...]  # (what is wrong, payload, path)
 
 
-def _wrong_type(types: tuple[str, ...]) -> JSON:
-    """A value of a JSON type ``types`` does not allow (None when it allows them all)."""
-    for cand, kind in ((True, "boolean"), ("x", "string"), ([], "array"), ({}, "object")):
-        if kind not in types:
-            return cand
-    return None
+def test_cases(message: Message, profile: str) -> TestCases:
+    """From ``constraints.contract`` (shared with the Python and TypeScript generators): the
+    declared example when the schema accepts it (jsonschema-rs, formats on) or a synthesized
+    one, and one invalid variant per keyword reachable in it, each confirmed invalid."""
+    from designer.core.codegen import constraints
 
-
-def bad_cases(mc: MessageChecks, example: JSON) -> list[BadCase]:
-    """Invalid variants of a valid ``example``: a missing required field, a wrong type, an
-    unknown property (closed schemas), a constraint violated (first one found), each with the
-    path the validator must report."""
-    by_key = {c.key: c for c in mc.checks}
-
-    def follow(key: str | None) -> Check | None:
-        seen = set()
-        while key is not None and key in by_key and key not in seen:
-            seen.add(key)
-            c = by_key[key]
-            if c.ref is None:
-                return c
-            key = c.ref
-        return None
-
-    root = follow(mc.root)
-    if root is None or not isinstance(example, dict):
-        return []
-    out: list[BadCase] = []
-    if root.required:
-        name = root.required[0]
-        bad = {k: v for k, v in example.items() if k != name}
-        out.append(BadCase(f"missing required {name}", bad, json_path("$", name)))
-    typed = [(w, follow(k)) for w, k in root.properties if w in example]
-    for wire, c in typed:
-        if c is not None and c.types and not c.any_of and not c.one_of:
-            wrong = _wrong_type(c.types)
-            if wrong is not None:
-                bad = {**example, wire: wrong}
-                out.append(BadCase(f"wrong type for {wire}", bad, json_path("$", wire)))
-                break
-    if root.closed:
-        bogus = "bogus"
-        while bogus in example:
-            bogus += "_"
-        out.append(BadCase("unknown property", {**example, bogus: True}, json_path("$", bogus)))
-    found = _violation(example, mc.root, "$", follow, 0)
-    if found is not None:
-        out.append(found)
-    return out
-
-
-def _violation(value: JSON, key: str | None, path: str, follow: Any, depth: int) -> BadCase | None:
-    """A copy of the example with one constraint broken somewhere below ``path``."""
-    c = follow(key)
-    if c is None or depth > 8 or c.any_of or c.one_of or c.enum is not None:
-        return None
-
-    def case(label: str, new: JSON) -> BadCase:
-        return BadCase(label, new, path)
-
-    if isinstance(value, str):
-        if c.min_length and c.min_length > 0:
-            return case(f"minLength {c.min_length}", "")
-        if c.max_length is not None:
-            return case(f"maxLength {c.max_length}", "x" * (c.max_length + 1))
-        if c.format in ("email", "uuid", "uri", "date-time", "date"):
-            return case(f"format {c.format}", "not a " + c.format.replace("-", " "))
-        if c.pattern is not None:
-            for cand in ("", "!", "a b ~", "0"):
-                try:
-                    if not re.search(c.pattern, cand):
-                        return case(f"pattern {c.pattern}", cand)
-                except re.error:
-                    return None
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if c.minimum is not None:
-            return case(f"minimum {c.minimum}", _below(c.minimum, c))
-        if c.exclusive_minimum is not None:
-            return case(f"exclusiveMinimum {c.exclusive_minimum}", c.exclusive_minimum)
-        if c.maximum is not None:
-            return case(f"maximum {c.maximum}", _above(c.maximum, c))
-        if c.exclusive_maximum is not None:
-            return case(f"exclusiveMaximum {c.exclusive_maximum}", c.exclusive_maximum)
-        return None
-    if isinstance(value, list):
-        if c.min_items:
-            return case(f"minItems {c.min_items}", [])
-        if c.max_items is not None and value:
-            return case(f"maxItems {c.max_items}", [value[0]] * (c.max_items + 1))
-        if c.unique_items and value:
-            return BadCase("uniqueItems", [value[0], copy.deepcopy(value[0])], json_path(path, 1))
-        for i, item in enumerate(value):
-            inner = _violation(item, c.items, json_path(path, i), follow, depth + 1)
-            if inner is not None:
-                return BadCase(inner.label, value[:i] + [inner.payload] + value[i + 1:],
-                               inner.path)
-        return None
-    if isinstance(value, dict):
-        for wire, sub in c.properties:
-            if wire in value:
-                inner = _violation(value[wire], sub, json_path(path, wire), follow, depth + 1)
-                if inner is not None:
-                    return BadCase(inner.label, {**value, wire: inner.payload}, inner.path)
-    return None
-
-
-def _below(v: float, c: Check) -> JSON:
-    integral = c.types is not None and "number" not in c.types
-    return int(math.floor(v)) - 1 if integral or float(v).is_integer() else v - 1
-
-
-def _above(v: float, c: Check) -> JSON:
-    integral = c.types is not None and "number" not in c.types
-    return int(math.ceil(v)) + 1 if integral or float(v).is_integer() else v + 1
+    c = constraints.contract(message, profile)
+    if not c.valid:
+        return TestCases(None, ())
+    bad = tuple((f"{v.keyword}{': ' + v.note if v.note else ''}", v.payload, v.path)
+                for v in c.cases)
+    return TestCases(c.example, bad)
 
 
 def nullable_names(schema: JSON, depth: int = 0) -> frozenset[str]:

@@ -40,14 +40,15 @@ def test_the_demo_order_placed_payload_becomes_checks() -> None:
     assert sc.closed_everywhere(mc)
 
 
-def test_bad_cases_of_the_demo_example_point_at_their_paths() -> None:
+def test_the_generated_tests_get_a_valid_example_and_one_invalid_payload_per_keyword() -> None:
     model = _demo()
-    msg = model.messages_by_name["OrderPlaced"]
-    mc = sc.message_checks(common.envelope_profile(model), msg)
-    example = common.shape_message(model, msg).example
-    cases = {c.label: c.path for c in sc.bad_cases(mc, example)}
-    assert cases == {"missing required orderId": "$.orderId", "wrong type for orderId": "$.orderId",
-                     "unknown property": "$.bogus", "minLength 1": "$.orderId"}
+    cases = sc.test_cases(model.messages_by_name["OrderPlaced"], common.envelope_profile(model))
+    assert cases.example == model.messages_by_name["OrderPlaced"].latest.example["data"]  # type: ignore[union-attr,index]
+    paths: dict[str, str] = {}
+    for what, _, path in cases.bad:
+        paths.setdefault(what.split(":")[0], path)
+    assert paths["required"] == "$.orderId" and paths["additionalProperties"] == "$.bogus"
+    assert {"type", "minLength", "pattern", "format", "minItems", "minimum"} <= set(paths)
 
 
 def test_unportable_patterns_are_named_not_miscompiled_and_recursion_ends() -> None:
@@ -63,7 +64,7 @@ def test_unportable_patterns_are_named_not_miscompiled_and_recursion_ends() -> N
 def test_json_paths_and_nullable_names() -> None:
     assert sc.json_path("$", "a") == "$.a"
     assert sc.json_path("$.a", 0) == "$.a[0]"
-    assert sc.json_path("$", "a b'c") == "$['a b\\'c']"
+    assert sc.json_path("$", 'a b"c') == '$["a b\\"c"]'  # as schema_compile writes it
     schema = {"properties": {"a": {"type": ["string", "null"]}, "b": {"type": "string"},
                              "c": {"type": "integer", "nullable": True},
                              "d": {"anyOf": [{"type": "null"}, {"type": "string"}]}}}

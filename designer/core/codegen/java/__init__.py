@@ -50,16 +50,20 @@ _SCALARS = {"string": "String", "integer": "Long", "number": "Double", "boolean"
 _PRIMITIVES = {"integer": "long", "number": "double", "boolean": "boolean"}
 
 
-def _type(t: TypeRef, names: dict[str, str], required: bool = False) -> str:
-    """A record component's type: a primitive when the value is always there."""
+def _type(t: TypeRef, names: dict[str, str], required: bool = False,
+          raw: frozenset[str] = frozenset()) -> str:
+    """A record component's type: a primitive when the value is always there; JsonNode for an
+    object Jackson cannot map (``raw``: a property named "", which @JsonProperty cannot name)."""
+    if t.kind == "object" and t.ref in raw:
+        return "JsonNode"
     if required and not t.nullable and t.kind in _PRIMITIVES:
         return _PRIMITIVES[t.kind]
     if t.kind in _SCALARS:
         return _SCALARS[t.kind]
     if t.kind == "array":
-        return f"java.util.List<{_type(t.item or TypeRef('any'), names)}>"
+        return f"java.util.List<{_type(t.item or TypeRef('any'), names, raw=raw)}>"
     if t.kind == "map":
-        return f"java.util.Map<String, {_type(t.item or TypeRef('any'), names)}>"
+        return f"java.util.Map<String, {_type(t.item or TypeRef('any'), names, raw=raw)}>"
     return names[t.ref]
 
 
@@ -78,7 +82,6 @@ def _xml(text: str) -> str:
 def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     """The Maven-layout Java project of one service."""
     from designer.core.codegen import GENERATOR
-    from designer.core.codegen.go import _valid_example
 
     pkg = "com.example." + Scope("lowerjoin", KEYWORDS).name(shape.service.name)
     types = Scope("pascal", KEYWORDS, TYPE_RESERVED, fold_case=True)
@@ -87,15 +90,20 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     info: dict[str, dict[str, Any]] = {}
     for m in shape.messages:
         mc = sc.message_checks(shape.profile, m.message)
-        valid = _valid_example(mc.schema, m.example)
+        cases = sc.test_cases(m.message, shape.profile)
         info[m.message.name] = {
             "check": checks.add(mc),
             "nullable": sc.nullable_names(m.message.latest.schema if m.message.latest else None),
             "raw": not (isinstance(mc.schema, dict) and common._is_object(mc.schema)),
-            "valid": valid,
-            "bad": [{"label": c_string(b.label), "payload": c_string(common.json_text(b.payload)),
-                     "path": c_string(b.path)} for b in sc.bad_cases(mc, m.example)] if valid else [],
+            "valid": cases.example is not None,
+            "example": c_string(common.json_text(cases.example)),
+            "bad": [{"label": c_string(what), "payload": c_string(common.json_text(payload)),
+                     "path": c_string(path)} for what, payload, path in cases.bad],
         }
+    # Objects with a property named "": @JsonProperty("") means "the default name" to Jackson,
+    # so such an object stays checked JSON (JsonNode) instead of a record.
+    unmappable = frozenset(d.key for m in shape.messages for d in m.defs
+                           if isinstance(d, ObjectDef) and any(f.wire == "" for f in d.fields))
     blocks: list[dict[str, Any]] = []
     for m in shape.messages:
         mi = info[m.message.name]
@@ -107,16 +115,19 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
                 consts = Scope("screaming", KEYWORDS)
                 blocks.append({"kind": "enum", "name": names[d.key], "doc": _doc(doc, "    "),
                                "consts": [(consts.name(v), c_string(v)) for v in d.values]})
-            elif isinstance(d, ObjectDef) and root and mi["raw"]:
+            elif isinstance(d, ObjectDef) and root and (mi["raw"] or d.key in unmappable):
                 blocks.append({"kind": "raw", "name": names[d.key], "root": True,
                                "doc": _doc(doc + "\n\nThe payload is not a JSON object: it is kept "
                                            "as checked JSON.", "    "),
                                "label": c_string(m.message.name), "check": mi["check"]})
+            elif isinstance(d, ObjectDef) and d.key in unmappable:
+                continue
             elif isinstance(d, ObjectDef):
                 comps = Scope("camel", KEYWORDS, FIELD_RESERVED)
                 fields = [{"ident": comps.name(f.wire),
-                           "type": _type(f.type, names, f.required and f.wire not in mi["nullable"]),
-                           "wire": c_string(f.wire)} for f in d.fields]
+                           "type": _type(f.type, names, f.required and f.wire not in mi["nullable"],
+                                         unmappable),
+                           "wire": c_string(f.wire), "required": f.required} for f in d.fields]
                 blocks.append({"kind": "object", "name": names[d.key], "doc": _doc(doc, "    "),
                                "fields": fields, "root": root, "open": not d.closed,
                                "label": c_string(m.message.name), "check": mi["check"]})
@@ -148,7 +159,6 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
             "todo": c_string(f"TODO: implement {msg.name} ({msg.kind})"),
             "label": c_string(msg.name),
             "doc_name": " ".join(common.comment_lines(msg.name, java=True)),
-            "example": c_string(common.json_text(m.example)),
             **{k: v for k, v in info[msg.name].items() if k != "nullable"},
         })
     by_name = {x["name"]: x for x in msgs}
