@@ -219,8 +219,25 @@ class MessageChecks:
     schema: JSON  # the payload schema (the envelope's data part when it describes the envelope)
 
 
+_MEMO: dict[tuple[int, str], tuple[Message, MessageChecks]] = {}
+
+
 def message_checks(profile: str, message: Message) -> MessageChecks:
-    """The checks of ``message``'s latest payload schema (``profile``: the envelope profile)."""
+    """The checks of ``message``'s latest payload schema (``profile``: the envelope profile).
+
+    Memoised per message object: a message is checked by each service that touches it.
+    """
+    hit = _MEMO.get((id(message), profile))
+    if hit is not None and hit[0] is message:
+        return hit[1]
+    result = _message_checks(profile, message)
+    if len(_MEMO) > 4096:
+        _MEMO.clear()
+    _MEMO[(id(message), profile)] = (message, result)
+    return result
+
+
+def _message_checks(profile: str, message: Message) -> MessageChecks:
     latest = message.latest
     full = latest.schema if latest else None
     schema, _ = common._unwrap_envelope(full, None, profile)
