@@ -84,3 +84,19 @@ def test_headers_say_which_files_are_generated_and_which_are_yours() -> None:
     assert all("Created once" not in t for p, t in java.items() if p != mine)
     assert "jackson-databind" in java["pom.xml"]
     assert not any("class Parser" in t for t in java.values())  # the hand-written parser is gone
+
+
+def test_huge_lengths_do_not_make_codegen_build_huge_payloads() -> None:
+    """maxLength 2**31 - 1 once made the invalid-payload builder write a 2 GB test file."""
+    schema = {"type": "object", "required": ["s", "t", "l"], "properties": {
+        "s": {"type": "string", "maxLength": 2**31 - 1},
+        "t": {"type": "string", "minLength": 10**12},
+        "l": {"type": "array", "maxItems": 2**31 - 1, "items": {"type": "integer"}}}}
+    cases = sc.test_cases(_message(schema), "cloudevents")
+    assert cases.example is None  # no string of 10**12 characters is built
+    schema["properties"]["t"] = {"type": "string"}  # type: ignore[index]
+    cases = sc.test_cases(_message(schema), "cloudevents")
+    assert cases.example is not None
+    assert max(len(str(p)) for _, p, _ in cases.bad) < 1000
+    files = generate(native.load(DEMO.read_text(encoding="utf-8"), str(DEMO)), "go")
+    assert max(len(t) for t in files.values()) < 1_000_000
