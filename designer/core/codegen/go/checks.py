@@ -103,7 +103,12 @@ class GoChecks:
         if nm:
             self.imports.add("encoding/json")
             cases.append(("json.Number", nm))
-        if cases:
+        if len(cases) == 1:
+            t, lines = cases[0]
+            add(f"\tif x, ok := v.({t}); ok {{")
+            body.extend("\t" + ln for ln in lines)
+            add("\t}")
+        elif cases:
             add("\tswitch x := v.(type) {")
             for t, lines in cases:
                 add(f"\tcase {t}:")
