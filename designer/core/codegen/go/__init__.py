@@ -150,7 +150,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         "jsonType", "hasType", "isInteger", "runeCount", "multipleOf", "sortedKeys",
         "simpleName", "childPath", "indexPath", "mustParse", "equalJSON", "oneOfValues",
         "firstDuplicate", "matches", "anyOf", "oneOf", "uuidPattern", "emailPattern",
-        "datePattern", "timePattern", "validFormat", "validators", "raw")])
+        "datePattern", "timePattern", "validFormat", "validators", "raw", "tableName")])
     checks = GoChecks(_scope_lower(internal))
     msg_checks: dict[str, dict[str, Any]] = {}
     for m in shape.messages:
