@@ -68,9 +68,17 @@ toolchains:
 	  echo "Installing Go (golang-go) to check generated Go code…"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >/dev/null; \
 	fi
+	@if [ ! -d /usr/share/gocode/src/github.com/lib/pq ]; then \
+	  echo "Installing the Go PostgreSQL driver (golang-github-lib-pq-dev) for generated Go code's SQL test…"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-github-lib-pq-dev >/dev/null; \
+	fi
 	@if ! command -v javac >/dev/null 2>&1; then \
 	  echo "Installing a JDK to check generated Java code…"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jdk-headless >/dev/null; \
+	fi
+	@if [ ! -f /usr/share/java/jackson-databind.jar ] || [ ! -f /usr/share/java/postgresql.jar ]; then \
+	  echo "Installing Jackson and the PostgreSQL JDBC driver to check generated Java code…"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjackson2-databind-java libpostgresql-jdbc-java >/dev/null; \
 	fi
 	@if ! command -v npm >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \

@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(options: dict[str, Any], out: Writer, err: Writer) -> int:
     """Generate the stubs named in ``options``; return 0 or 2."""
-    from designer.core.codegen import LANGUAGES, CodegenError, generate
+    from designer.core.codegen import LANGUAGES, CodegenError, generate, is_executable
     from designer.core.codegen.gap import is_created_once
     from designer.core.formats import load_any
     from designer.core.formats.errors import FormatError
@@ -61,6 +61,8 @@ def run(options: dict[str, Any], out: Writer, err: Writer) -> int:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8")
+            if is_executable(rel):
+                target.chmod(0o755)
     except OSError as exc:
         return fail(f"cannot write to {target_dir}: {exc.strerror or exc}")
     services = sorted({rel.split("/", 1)[0] for rel in files}) if options["service"] is None \

@@ -11,7 +11,7 @@ from django.db import transaction
 from designer import outage
 from designer.catalog.models import Team
 from designer.catalog.selectors import team_model
-from designer.core.codegen import LANGUAGES, generate
+from designer.core.codegen import LANGUAGES, generate, is_executable
 
 from .models import CodeBundle
 
@@ -46,7 +46,7 @@ def zip_files(files: dict[str, str], prefix: str = "") -> bytes:
         for path in sorted(files):
             info = zipfile.ZipInfo(f"{prefix}{path}", date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
+            info.external_attr = (0o755 if is_executable(path) else 0o644) << 16
             zf.writestr(info, files[path])
     return buf.getvalue()
 

@@ -41,7 +41,9 @@ def test_it_zips_exactly_the_files_shown(demo_team: Any, viewer: Any) -> None:
     assert resp["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(resp.content)) as zf:
         contents = {name: zf.read(name).decode() for name in zf.namelist()}
+        modes = {i.filename: i.external_attr >> 16 for i in zf.infolist()}
     assert contents == generate(team_model(demo_team), "go", "payment-service")
+    assert modes["bin/validate"] == 0o755 and modes["go.mod"] == 0o644  # the validator runs as is
     again = viewer.get(reverse("codegen_service_zip", args=[demo_team.slug, svc.pk]), {"lang": "go"})
     assert again.content == resp.content  # deterministic
 

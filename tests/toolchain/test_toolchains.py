@@ -1,10 +1,11 @@
 """Generated projects pass their language's real checks (ruff + mypy --strict, tsc --strict,
-javac, go vet + go build) for the demo shop, a model full of hostile names, and a real AsyncAPI
-document with mutually recursive payload types.
+javac -Xlint:all -Werror with Jackson, gofmt -l + go vet + go build + go test) for the demo shop,
+a model full of hostile names, and a real AsyncAPI document with mutually recursive payload types.
 
 A missing toolchain fails the test when CI=true; elsewhere it skips with the reason.
 Install: typescript with `npm install --prefix .tools typescript@5.9.3 @types/node@20.19.9`;
-Go from Debian's golang-go; the JDK (17+) is usually present.
+Go from Debian's golang-go; the JDK (17+) is usually present; Jackson from Debian's
+libjackson2-databind-java (jars in /usr/share/java).
 """
 from __future__ import annotations
 
@@ -95,16 +96,22 @@ def test_generated_typescript_tests_run_under_node(tmp_path: Path) -> None:
     _run([node, "--test", "dist/test/"], project)
 
 
+JACKSON = [Path("/usr/share/java") / f"jackson-{n}.jar" for n in ("databind", "core", "annotations")]
+
+
 @pytest.mark.parametrize("which", MODELS)
-def test_generated_java_compiles_with_javac_alone_and_its_tests_pass(which: str, tmp_path: Path) -> None:
+def test_generated_java_compiles_with_javac_and_jackson_and_its_tests_pass(which: str, tmp_path: Path) -> None:
     javac = _need("javac", shutil.which("javac"))
     java = _need("java", shutil.which("java"))
+    # Debian's libjackson2-databind-java (make toolchains installs it).
+    cp = ":".join(str(j) for j in JACKSON) if all(j.exists() for j in JACKSON) else _need(
+        "the Jackson jars in /usr/share/java (libjackson2-databind-java)", None)
     for project in _write(MODELS[which](), "java", tmp_path / "src"):
         sources = [str(p) for p in sorted(project.rglob("*.java"))]
-        _run([javac, "-Xlint:all", "-Werror", "-d", "out", *sources], project)
+        _run([javac, "-Xlint:all", "-Werror", "-cp", cp, "-d", "out", *sources], project)
         test = next(project.rglob("MessagesTest.java"))
         package = test.read_text(encoding="utf-8").split("package ", 1)[1].split(";", 1)[0]
-        _run([java, "-cp", "out", f"{package}.MessagesTest"], project)
+        _run([java, "-cp", f"out:{cp}", f"{package}.MessagesTest"], project)
 
 
 @pytest.mark.parametrize("which", MODELS)
@@ -113,7 +120,11 @@ def test_generated_go_passes_vet_build_and_its_tests(which: str, tmp_path: Path)
     # Offline and hermetic: no proxy, caches in the test's tmp dir.
     env = {"GOFLAGS": "-mod=mod", "GOPROXY": "off", "GOCACHE": str(tmp_path / "gocache"),
            "GOPATH": str(tmp_path / "gopath"), "GO111MODULE": "on"}
+    gofmt = shutil.which("gofmt") or str(Path(go).with_name("gofmt"))
     for project in _write(MODELS[which](), "go", tmp_path / "src"):
+        proc = subprocess.run([gofmt, "-l", "."], cwd=project, capture_output=True, text=True,
+                              timeout=TIMEOUT, check=False)
+        assert proc.returncode == 0 and proc.stdout == "", f"gofmt -l in {project.name}: {proc.stdout}"
         _run([go, "vet", "./..."], project, env)
         _run([go, "build", "./..."], project, env)
         _run([go, "test", "./..."], project, env)

@@ -15,6 +15,11 @@ LANGUAGES: tuple[str, ...] = ("python", "typescript", "java", "go")
 GENERATOR = "designer codegen 1"  # named in every file header; bump when the output changes
 
 
+def is_executable(path: str) -> bool:
+    """Should the generated file at ``path`` be executable (the ``bin/validate`` wrappers)?"""
+    return path == "bin/validate" or path.endswith("/bin/validate")
+
+
 class CodegenError(ValueError):
     """Unusable request: an unknown language or service."""
 

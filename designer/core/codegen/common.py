@@ -103,15 +103,27 @@ def kebab(ws: list[str]) -> str:
     return "-".join(w.lower() for w in ws)
 
 
+# Go's initialisms (the list of golint / staticcheck ST1003): written all caps in Go names.
+GO_INITIALISMS = frozenset(
+    "acl api ascii cpu css dns eof guid html http https id ip json lhs qps ram rhs rpc sla smtp "
+    "sql ssh tcp tls ttl udp ui gid uid uuid uri url utf8 vm xml xmpp xsrf xss".split())
+
+
+def go_pascal(ws: list[str]) -> str:
+    """``["order", "id"]`` -> ``OrderID`` (exported Go name, initialisms in caps)."""
+    return "".join(w.upper() if w.lower() in GO_INITIALISMS else w[:1].upper() + w[1:].lower()
+                   for w in ws)
+
+
 STYLES: dict[str, Callable[[list[str]], str]] = {
     "pascal": pascal, "camel": camel, "snake": snake, "screaming": screaming,
-    "lowerjoin": lowerjoin, "kebab": kebab,
+    "lowerjoin": lowerjoin, "kebab": kebab, "gopascal": go_pascal,
 }
 # What an empty name (after normalisation: "", "!!!", "<>") becomes, per style.
-_FALLBACK = {"pascal": "Unnamed", "camel": "unnamed", "snake": "unnamed", "screaming": "UNNAMED",
+_FALLBACK = {"gopascal": "Unnamed", "pascal": "Unnamed", "camel": "unnamed", "snake": "unnamed", "screaming": "UNNAMED",
              "lowerjoin": "unnamed", "kebab": "unnamed"}
 # Prefix for a name that starts with a digit ("3ds-checked"): no language accepts that.
-_DIGIT_PREFIX = {"pascal": "N", "camel": "n", "snake": "n", "screaming": "N", "lowerjoin": "n",
+_DIGIT_PREFIX = {"gopascal": "N", "pascal": "N", "camel": "n", "snake": "n", "screaming": "N", "lowerjoin": "n",
                  "kebab": "n"}
 
 

@@ -125,6 +125,11 @@ def _count(v: Any) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else None
 
 
+# Test payloads are built only up to this many characters or items: a hostile maxLength of
+# 2**31 would otherwise make codegen build a 2 GB string (a bound the generated code keeps too).
+PAYLOAD_LIMIT = 10_000
+
+
 class _Builder:
     def __init__(self, schema: JSON, base_key: str) -> None:
         self.shaper = common._Shaper(schema, base_key, base_key)  # the same $ref resolution
@@ -370,6 +375,8 @@ def synthesize(tree: MessageTree, n: Node, depth: int = 0) -> JSON:
         if n.fmt in _FORMAT_OK and _string_ok(n, _FORMAT_OK[n.fmt]):
             return _FORMAT_OK[n.fmt]
         size = max(n.min_length or 0, 1)
+        if size > PAYLOAD_LIMIT:
+            raise LookupError("minLength too large for an example")
         for cand in ("a" * size, "A" * size, "0" * size, "example", "ABC", "1.0", "a1",
                      "ord_1", "x-1"):
             if _string_ok(n, cand):
@@ -392,6 +399,8 @@ def synthesize(tree: MessageTree, n: Node, depth: int = 0) -> JSON:
         return "any"
     if k == "array":
         count = max(n.min_items or 0, 1 if n.items is not None else 0)
+        if count > PAYLOAD_LIMIT:
+            raise LookupError("minItems too large for an example")
         if n.max_items is not None:
             count = min(count, n.max_items)
         if n.items is None:
@@ -573,10 +582,10 @@ def violations(tree: MessageTree, example: JSON, limit: int = 40) -> list[Violat
                     default=0) + 1 if n.kind in ("integer", "number") else "__not_in_enum__")
             add("const" if len(n.enum) == 1 else "enum", parts, _set(example, parts, bad))
         if n.kind == "string" and isinstance(value, str) and parts:
-            if n.min_length:
+            if n.min_length and n.min_length <= PAYLOAD_LIMIT:
                 add("minLength", parts, _set(example, parts, "a" * (n.min_length - 1)
                                              if n.pattern is None else ""))
-            if n.max_length is not None:
+            if n.max_length is not None and n.max_length < PAYLOAD_LIMIT:
                 add("maxLength", parts, _set(example, parts, (value + "a" * (n.max_length + 1))[:n.max_length + 1]))
             if n.pattern is not None:
                 for cand in ("!", "~~~~~~~~", "0", "aaaaaaaa", "A", "a", " ", "-"):
@@ -603,7 +612,7 @@ def violations(tree: MessageTree, example: JSON, limit: int = 40) -> list[Violat
             if n.min_items:
                 add("minItems", parts, _set(example, parts, value[:n.min_items - 1]) if parts
                     else value[:n.min_items - 1])
-            if n.max_items is not None and value:
+            if n.max_items is not None and value and n.max_items < PAYLOAD_LIMIT:
                 longer = (value * (n.max_items + 1))[:n.max_items + 1]
                 add("maxItems", parts, _set(example, parts, longer) if parts else longer)
             if n.unique_items and value and (n.max_items is None or len(value) < n.max_items):

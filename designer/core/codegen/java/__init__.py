@@ -1,19 +1,25 @@
-"""Java 17 target: records and enums, a handlers interface, publishers, outbox and dispatcher.
+"""Java 17 target: records and enums mapped with Jackson, schema checks, handlers, publishers,
+outbox and an idempotent dispatcher.
 
-Layout: Maven (``pom.xml``, ``src/main/java/com/example/<service>/``, ``src/test/java/...``)
-but the code compiles with ``javac`` alone: no Maven Central here, and zero dependencies is a
-feature. JSON mapping is a small generated ``Json.java`` (parser, writer, converters) the
-records call from ``fromJson``/``toJson``; swap it for Jackson if you like. The tests skeleton
-is a plain ``main`` (JUnit is not available offline); its methods are JUnit-shaped (one static
-method per message) so moving them under ``@Test`` is mechanical.
+Layout: Maven (``pom.xml`` declares jackson-databind, ``src/main/java/com/example/<service>/``,
+``src/test/java/...``); it also compiles with ``javac`` and the Jackson jars on the class path
+(Debian's ``libjackson2-databind-java`` puts them in /usr/share/java). Every payload is
+checked against its schema (``Checks.java``: one method per schema node, over Jackson's
+``JsonNode``) before Jackson maps it to a record; ``Json.ValidationException`` lists the JSON
+path of every problem. Required numbers and booleans are primitives. The tests are a plain
+``main`` (JUnit is not available offline) that exits non-zero on the first failure.
+Generation gap: ``AppHandlers.java`` is created once and is the developer's; every other file is
+generated and says so.
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from designer.core.codegen import common
+from designer.core.codegen import common, gap
+from designer.core.codegen import schema_checks as sc
 from designer.core.codegen.common import EnumDef, ObjectDef, Scope, TypeRef, c_string
+from designer.core.codegen.java.checks import JavaChecks
 from designer.core.codegen.render import render
 
 _DIR = str(Path(__file__).parent)
@@ -21,6 +27,9 @@ KEYWORDS = frozenset(["abstract", "assert", "boolean", "break", "byte", "case", 
 # java.lang types and our own top-level classes: a nested type with one of these names would
 # shadow it inside Messages.java.
 TYPE_RESERVED = (
+    "AppHandlers", "Checks", "Validate", "Transactions", "InMemoryTransactions", "JdbcIdempotencyStore",
+    "JsonNode", "JsonProperty", "JsonInclude", "JsonIgnoreProperties", "JsonCreator", "JsonValue",
+    "Problem", "ValidationException", "Check", "Connection", "SQLException",
     "Messages", "Json", "Envelope", "Outbox", "PendingOutbox", "Transport", "OutboxRelay",
     "InMemoryOutbox", "IdempotencyStore", "InMemoryIdempotencyStore", "Handlers", "Dispatcher",
     "Publishers", "UnknownMessageTypeException", "MessagesTest",
@@ -34,37 +43,28 @@ TYPE_RESERVED = (
 )
 # Object's methods (a record component would clash with them) and the ones we generate.
 FIELD_RESERVED = ("clone", "finalize", "getClass", "hashCode", "notify", "notifyAll", "toString",
-                  "wait", "equals", "toJson", "fromJson", "out", "json")
+                  "wait", "equals", "toJson", "fromJson", "out", "json", "validate")
 _SCALARS = {"string": "String", "integer": "Long", "number": "Double", "boolean": "Boolean",
-            "datetime": "java.time.OffsetDateTime", "date": "java.time.LocalDate", "any": "Object"}
-_READERS = {"string": "Json.str", "integer": "Json.lng", "number": "Json.dbl",
-            "boolean": "Json.bool", "datetime": "Json.dateTime", "date": "Json.date"}
+            "datetime": "java.time.OffsetDateTime", "date": "java.time.LocalDate",
+            "any": "JsonNode"}
+_PRIMITIVES = {"integer": "long", "number": "double", "boolean": "boolean"}
 
 
-def _type(t: TypeRef, names: dict[str, str]) -> str:
+def _type(t: TypeRef, names: dict[str, str], required: bool = False,
+          raw: frozenset[str] = frozenset()) -> str:
+    """A record component's type: a primitive when the value is always there; JsonNode for an
+    object Jackson cannot map (``raw``: a property named "", which @JsonProperty cannot name)."""
+    if t.kind == "object" and t.ref in raw:
+        return "JsonNode"
+    if required and not t.nullable and t.kind in _PRIMITIVES:
+        return _PRIMITIVES[t.kind]
     if t.kind in _SCALARS:
         return _SCALARS[t.kind]
     if t.kind == "array":
-        return f"java.util.List<{_type(t.item or TypeRef('any'), names)}>"
+        return f"java.util.List<{_type(t.item or TypeRef('any'), names, raw=raw)}>"
     if t.kind == "map":
-        return f"java.util.Map<String, {_type(t.item or TypeRef('any'), names)}>"
+        return f"java.util.Map<String, {_type(t.item or TypeRef('any'), names, raw=raw)}>"
     return names[t.ref]
-
-
-def _read(t: TypeRef, expr: str, names: dict[str, str], depth: int = 0) -> str:
-    """A Java expression converting the parsed JSON ``expr`` to type ``t`` (null stays null)."""
-    if t.kind in _READERS:
-        return f"{_READERS[t.kind]}({expr})"
-    if t.kind == "any":
-        return expr
-    if t.kind in ("array", "map"):
-        var = f"x{depth}"  # lambda parameters may not shadow an enclosing one
-        inner = _read(t.item or TypeRef("any"), var, names, depth + 1)
-        fn = "Json.list" if t.kind == "array" else "Json.map"
-        return f"{fn}({expr}, {var} -> {inner})"
-    if t.kind == "enum":
-        return f"{names[t.ref]}.fromWire(Json.str({expr}))"
-    return f"{names[t.ref]}.fromJson({expr})"
 
 
 def _doc(text: str, indent: str) -> list[str]:
@@ -86,27 +86,59 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     pkg = "com.example." + Scope("lowerjoin", KEYWORDS).name(shape.service.name)
     types = Scope("pascal", KEYWORDS, TYPE_RESERVED, fold_case=True)
     names = common.type_names(shape, types)
+    checks = JavaChecks(Scope("camel", KEYWORDS, ("acceptAny",)))
+    info: dict[str, dict[str, Any]] = {}
+    for m in shape.messages:
+        mc = sc.message_checks(shape.profile, m.message)
+        cases = sc.test_cases(m.message, shape.profile)
+        info[m.message.name] = {
+            "check": checks.add(mc),
+            "nullable": sc.nullable_names(m.message.latest.schema if m.message.latest else None),
+            "raw": not (isinstance(mc.schema, dict) and common._is_object(mc.schema)),
+            "valid": cases.example is not None,
+            "example": c_string(common.json_text(cases.example)),
+            "bad": [{"label": c_string(what), "payload": c_string(common.json_text(payload)),
+                     "path": c_string(path)} for what, payload, path in cases.bad],
+        }
+    # Objects with a property named "": @JsonProperty("") means "the default name" to Jackson,
+    # so such an object stays checked JSON (JsonNode) instead of a record.
+    unmappable = frozenset(d.key for m in shape.messages for d in m.defs
+                           if isinstance(d, ObjectDef) and any(f.wire == "" for f in d.fields))
     blocks: list[dict[str, Any]] = []
     for m in shape.messages:
+        mi = info[m.message.name]
         for d in m.defs:
             doc = d.description or (m.message.description if d.key == m.message.name else
                                     f"Part of {m.message.name}.")
+            root = d.key == m.message.name
             if isinstance(d, EnumDef):
                 consts = Scope("screaming", KEYWORDS)
                 blocks.append({"kind": "enum", "name": names[d.key], "doc": _doc(doc, "    "),
                                "consts": [(consts.name(v), c_string(v)) for v in d.values]})
+            elif isinstance(d, ObjectDef) and root and (mi["raw"] or d.key in unmappable):
+                blocks.append({"kind": "raw", "name": names[d.key], "root": True,
+                               "doc": _doc(doc + "\n\nThe payload is not a JSON object: it is kept "
+                                           "as checked JSON.", "    "),
+                               "label": c_string(m.message.name), "check": mi["check"]})
+            elif isinstance(d, ObjectDef) and d.key in unmappable:
+                continue
             elif isinstance(d, ObjectDef):
                 comps = Scope("camel", KEYWORDS, FIELD_RESERVED)
-                fields = [{"ident": comps.name(f.wire), "type": _type(f.type, names),
-                           "wire": c_string(f.wire), "required": f.required,
-                           "read": _read(f.type, f"o.get({c_string(f.wire)})", names),
-                           "doc": f.description} for f in d.fields]
+                fields = [{"ident": comps.name(f.wire),
+                           "type": _type(f.type, names, f.required and f.wire not in mi["nullable"],
+                                         unmappable),
+                           "wire": c_string(f.wire), "required": f.required} for f in d.fields]
                 blocks.append({"kind": "object", "name": names[d.key], "doc": _doc(doc, "    "),
-                               "fields": fields})
+                               "fields": fields, "root": root, "open": not d.closed,
+                               "label": c_string(m.message.name), "check": mi["check"]})
     verb = {"event": "on", "command": "handle", "query": "answer"}
     methods = Scope("camel", KEYWORDS, FIELD_RESERVED)
     publishers = Scope("camel", KEYWORDS, ("SOURCE",))
-    tests = Scope("camel", KEYWORDS, ("main", "check", "unknownTypeIsRejected"))
+    tests = Scope("camel", KEYWORDS, ("main", "check", "unknownTypeIsRejected", "problemAt",
+                                      "concurrentDeliveriesRunTheHandlerOnce",
+                                      "aFailedHandlerReleasesTheClaim",
+                                      "anInvalidPayloadNeverReachesTheHandler",
+                                      "queriesAreNeverDeduplicated", "envelope"))
     msgs = []
     for m in shape.messages:
         msg = m.message
@@ -118,40 +150,57 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
             "handler_doc": _doc(f"{meaning}\n\nSent by: {', '.join(m.producers) or 'no declared producer'}."
                                 f"\nWire type: {m.wire_type}, version {m.version}.", "    "),
             "publisher": publishers.name("p:" + msg.name, f"publish {msg.name}"),
-            "publisher_doc": _doc(f"Publish {msg.name}: add its envelope to the outbox in the "
-                                  f"caller's transaction.\n\n{meaning}\n\nConsumed by: "
-                                  f"{', '.join(m.consumers) or 'no declared consumer'}.", "    "),
-            "test": tests.name("t:" + msg.name, f"{msg.name} is built from its example"),
+            "publisher_doc": _doc(f"Publish {msg.name}: check it against its schema, then add its "
+                                  f"envelope to the outbox in the caller's transaction.\n\n{meaning}"
+                                  f"\n\nConsumed by: {', '.join(m.consumers) or 'no declared consumer'}.",
+                                  "    "),
+            "test": tests.name("t:" + msg.name, f"{msg.name} accepts its example"),
+            "test_bad": tests.name("tb:" + msg.name, f"{msg.name} rejects invalid payloads"),
             "todo": c_string(f"TODO: implement {msg.name} ({msg.kind})"),
             "label": c_string(msg.name),
-            "example": c_string(common.json_text(m.example)),
+            "doc_name": " ".join(common.comment_lines(msg.name, java=True)),
+            **{k: v for k, v in info[msg.name].items() if k != "nullable"},
         })
     by_name = {x["name"]: x for x in msgs}
     env_fields = common.ENVELOPE_FIELDS[shape.profile]
     java_env = {"id": "id", "type": "type", "source": "source", "time": "time",
                 "version": "version", "correlation": "correlationId", "specversion": "specVersion",
                 "contenttype": "dataContentType", "data": "data"}
-    header_text = "\n".join(common.header_lines(shape, GENERATOR))
-    header = "\n".join(["/*"] + [" * " + ln for ln in common.comment_lines(header_text, java=True)]
-                       + [" */"])
+    first = common.header_lines(shape, GENERATOR)[0]
+    base = "src/main/java/" + pkg.replace(".", "/")
+    test = "src/test/java/" + pkg.replace(".", "/")
+
+    def block(lines: list[str]) -> str:
+        return "\n".join(["/*"] + [" * " + ln for ln in common.comment_lines(
+            "\n".join(lines), java=True)] + [" */"])
+
+    header_lines = gap.generated_header(shape, GENERATOR, f"{base}/AppHandlers.java")
+    header = block(header_lines)
+    header_text = "\n".join(header_lines)
+    routes = [by_name[m.message.name] for m in common.routes(shape.consumed)]
     ctx: dict[str, Any] = {
         "header": header, "pkg": pkg, "types": blocks, "messages": msgs,
+        "once_header": block(gap.once_header(shape, GENERATOR)),
         "consumed": [by_name[m.message.name] for m in shape.consumed],
         "produced": [by_name[m.message.name] for m in shape.produced],
-        "routes": [by_name[m.message.name] for m in common.routes(shape.consumed)],
+        "routes": routes,
+        "dedup_route": next((r for r in routes if r["kind"] != "query" and r["valid"]), None),
+        "query_route": next((r for r in routes if r["kind"] == "query" and r["valid"]), None),
         "env_fields": [(java_env[role], role, c_string(wire)) for wire, role in env_fields],
         "has_spec": shape.profile == "cloudevents",
         "service_name": c_string(shape.service.name),
         "artifact": common.identifier(shape.service.name, "kebab"),
         "xml_header": _xml(header_text).replace("--", "- -"),
         "xml_description": _xml(shape.service.description),
+        "header_sh": " ".join(common.comment_lines(first)),
+        "check_methods": checks.methods, "check_fields": checks.fields,
     }
-    base = "src/main/java/" + pkg.replace(".", "/")
-    test = "src/test/java/" + pkg.replace(".", "/")
-    files = {"pom.xml": "pom.xml.j2", "README.md": "README.md.j2",
+    files = {"pom.xml": "pom.xml.j2", "README.md": "README.md.j2", "bin/validate": "validate.sh.j2",
              f"{test}/MessagesTest.java": "MessagesTest.java.j2"}
-    for cls in ("Messages", "Json", "Envelope", "Outbox", "PendingOutbox", "Transport",
-                "OutboxRelay", "InMemoryOutbox", "IdempotencyStore", "InMemoryIdempotencyStore",
-                "Handlers", "Dispatcher", "Publishers", "UnknownMessageTypeException"):
+    for cls in ("AppHandlers", "Messages", "Json", "Checks", "Validate", "Envelope", "Outbox", "PendingOutbox",
+                "Transport", "OutboxRelay", "InMemoryOutbox", "IdempotencyStore",
+                "JdbcIdempotencyStore", "InMemoryIdempotencyStore", "Transactions",
+                "InMemoryTransactions", "Handlers", "Dispatcher", "Publishers",
+                "UnknownMessageTypeException"):
         files[f"{base}/{cls}.java"] = f"{cls}.java.j2"
     return {path: render(_DIR, tpl, **ctx) for path, tpl in files.items()}
