@@ -153,8 +153,7 @@ def peers_generate(idx: int, jobs: list[Job]) -> dict[tuple[str, str, str], str]
     jobs_file = base / "jobs.json"
     base.mkdir(parents=True, exist_ok=True)
     jobs_file.write_text(json.dumps([{"name": ident(j.name), "schema": j.schema} for j in jobs]), encoding="utf-8")
-    proc = subprocess.run(["node", "generate.cjs", str(jobs_file), str(base)], cwd=PEERS,
-                          capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    proc = _run(["node", "generate.cjs", str(jobs_file), str(base)])
     status: dict[tuple[str, str, str], str] = {}
     for line in proc.stdout.splitlines():
         row = json.loads(line)
@@ -166,6 +165,14 @@ def peers_generate(idx: int, jobs: list[Job]) -> dict[tuple[str, str, str], str]
                 for lang in LANGS:
                     status[(tool, lang, ident(j.name))] = err
     return status
+
+
+def _run(cmd: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``cmd`` in bench/peers; a missing program or a timeout is a failed run, not a crash."""
+    try:
+        return subprocess.run(cmd, cwd=PEERS, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return subprocess.CompletedProcess(cmd, 127, "", f"{cmd[0]}: {exc}")
 
 
 PY_DRIVER = r'''
@@ -229,7 +236,7 @@ def run_lang(lang: str, tasks: list[dict[str, Any]], base: Path) -> dict[tuple[s
         if not mine:
             continue
         task_file.write_text(json.dumps(mine), encoding="utf-8")
-        proc = subprocess.run(cmd, cwd=PEERS, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+        proc = _run(cmd)
         for line in proc.stdout.splitlines():
             if line.startswith("{"):
                 row = json.loads(line)
