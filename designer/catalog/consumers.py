@@ -54,3 +54,12 @@ class ModelChangesConsumer(AccessWatch, AsyncJsonWebsocketConsumer):
 
     async def model_changed(self, event: dict[str, Any]) -> None:
         await self.send_json({k: v for k, v in event.items()})
+
+
+class UnknownPathConsumer(AsyncJsonWebsocketConsumer):
+    """The last websocket route: any other path is accepted and closed at once with 4404, so a
+    typo or a probe gets a clear code instead of a server error."""
+
+    async def connect(self) -> None:
+        await self.accept()
+        await self.close(code=4404)
