@@ -88,6 +88,8 @@ def redis_url_from_env() -> str:
 DEBUG = env_bool("DEBUG", default=False)
 PRODUCTION = bool(os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL"))
 
+# Django's deployment check (security.W009) wants at least 50 characters; so do we, in every mode.
+MIN_SECRET_KEY_LENGTH = 50
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
@@ -105,8 +107,11 @@ if not SECRET_KEY:
             _key_file.chmod(0o600)
         except OSError:  # read-only checkout: a per-process key still works for one process
             pass
-elif len(SECRET_KEY) < 32:
-    raise ImproperlyConfigured("SECRET_KEY is too short: use at least 32 random characters.")
+elif len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too short ({len(SECRET_KEY)} characters): use at least {MIN_SECRET_KEY_LENGTH} random "
+        "characters, e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -265,7 +270,10 @@ if PRODUCTION and not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # X-Forwarded-Proto is believed only when a TLS-terminating proxy is said to set it (and to
+    # strip it from clients); otherwise any client could claim its plain-HTTP request was HTTPS.
+    if env_bool("BEHIND_TLS_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
 LOGGING = {
