@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "channels",
+    "axes",
     "designer.catalog",
     "designer.lintreview",
     "designer.diagrams",
@@ -145,6 +146,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "designer.middleware.OutOfRangeIdsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "designer.urls"
@@ -210,6 +213,26 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username, or
+# from one address, further attempts for it are refused for LOGIN_LOCKOUT_MINUTES (each new try
+# during the lockout starts it again), even with the right password. Sessions already logged in
+# are not touched, and other people (other usernames from other addresses) log in as usual.
+# The address is the ASGI client's: behind a proxy, run uvicorn with --forwarded-allow-ips set
+# to the proxy's address so that it is the visitor's, not the proxy's.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out attempts before any hashing
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = max(1, env_int("LOGIN_LOCKOUT_MINUTES", 15)) / 60  # hours (0 would lock for ever)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # either one alone locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "designer.catalog.views.accounts.locked_out"  # the page, with a clear message
+AXES_VERBOSE = False
+# Sign-up throttling (django-ratelimit over the cache: Redis in production mode, this process's
+# memory on the embedded default): accounts created from one address per hour.
+SIGNUP_RATE = os.environ.get("SIGNUP_RATE", "10/h")
+RATELIMIT_ENABLE = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
