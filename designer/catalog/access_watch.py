@@ -52,7 +52,12 @@ class AccessWatch:
     access_task: asyncio.Task[None] | None = None
 
     async def watch_access(self, team_id: int, *, user: Any = None, session_key: str | None = None,
-                           token_id: int | None = None, role: str | None = None) -> None:
+                           token_id: int | None = None, role: str | None = None) -> bool:
+        """Join the principal's groups; False when the access ended meanwhile (then close).
+
+        Access is checked again after joining: a revocation sent between the consumer's first
+        check and its joining the groups would otherwise be missed until the re-check.
+        """
         self.access_team_id = team_id
         self.access_groups = [team_access_group(team_id)]
         if token_id is not None:
@@ -69,7 +74,10 @@ class AccessWatch:
         if layer is not None:
             for group in self.access_groups:
                 await layer.group_add(group, self.channel_name)  # type: ignore[attr-defined]
+        if not await _still_allowed(team_id, self.access_user_id, self.access_token_id, self.access_role):
+            return False
         self.access_task = asyncio.get_running_loop().create_task(self._recheck())
+        return True
 
     async def _recheck(self) -> None:
         assert self.access_team_id is not None

@@ -41,7 +41,9 @@ class ModelChangesConsumer(AccessWatch, AsyncJsonWebsocketConsumer):
         team_id, role = member
         self.group = team_group(team_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.watch_access(team_id, user=self.scope.get("user"), session_key=session_key_of(self.scope), role=role)
+        if not await self.watch_access(team_id, user=self.scope.get("user"), session_key=session_key_of(self.scope), role=role):
+            await self.close(code=4404)
+            return
         await self.accept()
 
     async def disconnect(self, code: int) -> None:

@@ -74,9 +74,13 @@ class TrafficConsumer(AccessWatch, AsyncWebsocketConsumer):
             return
         team_id, role, token_id = access
         if token_id is not None:
-            await self.watch_access(team_id, token_id=token_id)
+            allowed = await self.watch_access(team_id, token_id=token_id)
         else:
-            await self.watch_access(team_id, user=self.scope.get("user"), session_key=session_key_of(self.scope), role=role)
+            allowed = await self.watch_access(team_id, user=self.scope.get("user"),
+                                              session_key=session_key_of(self.scope), role=role)
+        if not allowed:
+            await self.close()
+            return
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         try:
             last_id = int((query.get("last_id") or ["0"])[0])
