@@ -180,3 +180,33 @@ async def test_a_revocation_that_rolls_back_closes_nothing(team_with_viewer: Any
         assert await comm.receive_nothing(timeout=0.5)
     finally:
         await comm.disconnect()
+
+
+async def test_deleting_a_team_on_its_settings_page_closes_its_sockets(team_with_viewer: Any) -> None:
+    from django.test import Client
+
+    from designer.catalog.models import Team
+
+    team, owner, viewer = await team_with_viewer()
+    sock = await _open(f"/ws/teams/{team.slug}/model/", user=viewer)
+    owners_page = Client()
+    await database_sync_to_async(owners_page.force_login)(owner)
+    try:
+        # A viewer cannot, and a wrong confirmation deletes nothing.
+        viewers_page = Client()
+        await database_sync_to_async(viewers_page.force_login)(viewer)
+        r = await database_sync_to_async(viewers_page.post)(f"/t/{team.slug}/delete/", {"confirm": team.slug})
+        assert r.status_code == 403
+        r = await database_sync_to_async(owners_page.post)(f"/t/{team.slug}/delete/", {"confirm": "not-it"}, follow=True)
+        assert "Nothing was deleted" in r.content.decode()
+        assert await database_sync_to_async(Team.objects.filter(pk=team.pk).exists)()
+        assert await sock.receive_nothing(timeout=0.3)
+
+        r = await database_sync_to_async(owners_page.post)(f"/t/{team.slug}/delete/", {"confirm": team.slug})
+        assert r.status_code == 302 and r["Location"] == "/teams/"
+        assert await _closed_within(sock) == ACCESS_CLOSE_CODE
+        assert not await database_sync_to_async(Team.objects.filter(pk=team.pk).exists)()
+        r = await database_sync_to_async(owners_page.get)(f"/t/{team.slug}/")
+        assert r.status_code == 404
+    finally:
+        await sock.disconnect()
