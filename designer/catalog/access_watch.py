@@ -89,14 +89,18 @@ class AccessWatch:
                 log.warning("access re-check failed", exc_info=True)
                 continue
             if not ok:
-                await self.close(code=ACCESS_CLOSE_CODE)  # type: ignore[attr-defined]
+                await self.close_for_access()
                 return
 
     async def access_revoked(self, event: dict[str, Any]) -> None:
         """Channel-layer message ``access.revoked``: close if it concerns this socket's team."""
         team = event.get("team")
         if team is None or team == self.access_team_id:
-            await self.close(code=ACCESS_CLOSE_CODE)  # type: ignore[attr-defined]
+            await self.close_for_access()
+
+    async def close_for_access(self) -> None:
+        """Close with 4403; a consumer that writes from other tasks stops them first (override)."""
+        await self.close(code=ACCESS_CLOSE_CODE)  # type: ignore[attr-defined]
 
     async def forget_access(self) -> None:
         """Call from ``disconnect``: leave the groups, stop the re-check."""

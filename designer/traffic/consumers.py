@@ -113,6 +113,11 @@ class TrafficConsumer(AccessWatch, AsyncWebsocketConsumer):
             if text is not None:
                 await self.send(text_data=text)
 
+    async def close_for_access(self) -> None:
+        if self.writer is not None:  # nothing more is sent once the close is
+            self.writer.cancel()
+        await super().close_for_access()
+
     async def disconnect(self, code: int) -> None:
         await self.forget_access()
         if self.writer is not None:

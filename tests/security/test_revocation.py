@@ -210,3 +210,39 @@ async def test_deleting_a_team_on_its_settings_page_closes_its_sockets(team_with
         assert r.status_code == 404
     finally:
         await sock.disconnect()
+
+
+async def test_a_stream_busy_with_events_closes_cleanly_when_its_token_is_revoked(
+        team_with_viewer: Any, caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+    import json
+    import uuid
+
+    team, owner, _ = await team_with_viewer()
+    tok, secret = await database_sync_to_async(svc.token_create)(team=team, actor=owner, name="busy")
+    comm = await _open(f"/ws/teams/{team.slug}/traffic/?token={secret}")
+    transport = httpx.ASGITransport(app=application)
+    stop = asyncio.Event()
+
+    async def produce(http: httpx.AsyncClient) -> None:
+        while not stop.is_set():
+            event = {"specversion": "1.0", "type": "com.example.thing.happened", "source": "/probe",
+                     "id": str(uuid.uuid4()), "data": {"n": 1}}
+            await http.post(f"/api/teams/{team.slug}/events", content=json.dumps(event),
+                            headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/cloudevents+json"})
+            await asyncio.sleep(0.01)
+
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+        producer = asyncio.create_task(produce(http))
+        try:
+            first = await comm.receive_json_from(timeout=5)
+            assert first["type"] == "hello"
+            batch = await comm.receive_json_from(timeout=5)  # frames are flowing
+            assert batch["type"] == "batch" and batch["messages"]
+            await database_sync_to_async(svc.token_revoke)(team=team, actor=owner, token=tok)
+            assert await _closed_within(comm) == ACCESS_CLOSE_CODE
+        finally:
+            stop.set()
+            await producer
+            await comm.disconnect()
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")], caplog.text[-2000:]
