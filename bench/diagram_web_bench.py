@@ -55,7 +55,7 @@ def main() -> None:
     print(f"{'nodes':>6} {'first page ms':>14} {'cached page ms':>15} {'htmx poll ms':>13} {'png first ms':>13}")
     for n in sizes:
         team = svc.team_create(user=user, name=f"Bench {n}", slug=f"bench-{n}")
-        svc.model_import(team=team, user=user, model=layered(n))
+        svc.model_import(team=team, user=user, model=layered(n), replace_all=True)
         url = f"/t/{team.slug}/diagram/"
         first = _ms(client, url)
         cached = statistics.median(_ms(client, url) for _ in range(5))

@@ -61,7 +61,7 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     team = svc.team_create(user=user, name="Bench", slug="bench")
-    svc.model_import(team=team, user=user, model=build_model(args.messages, n_services=100))
+    svc.model_import(team=team, user=user, model=build_model(args.messages, n_services=100), replace_all=True)
     start = time.perf_counter()
     assert client.get(f"/t/{team.slug}/findings/").status_code == 200
     print(f"{args.messages} messages; first findings page (full lint): {time.perf_counter() - start:.2f} s; "

@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "designer.diagrams",
     "designer.codeweb",
     "designer.traffic",
+    "designer.proposals",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns += [
     path("", include("designer.codeweb.urls")),
     path("", include("designer.catalog.urls_evolution")),
     path("", include("designer.traffic.urls")),
+    path("", include("designer.proposals.urls")),
     path("", include("designer.catalog.urls")),
 ]
 

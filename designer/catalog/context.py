@@ -14,6 +14,7 @@ FEATURE_NAV = [
     ("diagram", "Diagram"),
     ("codegen", "Code"),
     ("traffic_live", "Live"),
+    ("proposal_list", "Proposals"),
 ]
 
 

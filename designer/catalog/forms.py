@@ -157,4 +157,10 @@ class ImportForm(forms.Form):
         label="Design file, AsyncAPI document, or several files / a zip",
         help_text="A document whose <code>$ref</code>s name other files: select them together, or upload "
                   "a zip. Only the files you upload are read.")
-    mode = forms.ChoiceField(choices=[("merge", "merge — create or update by name, delete nothing"), ("replace", "replace — the team's model becomes the file")], initial="merge")
+    mode = forms.ChoiceField(
+        choices=[("merge", "merge — set what the file carries, delete nothing"),
+                 ("replace", "replace — the team's model becomes the file")], initial="merge",
+        help_text="Merge: an element of the file sets only the fields it carries (an empty field keeps "
+                  "the team's value); schemas are merged property by property; versions, relations, "
+                  "examples, flow steps and elements the file does not mention are kept; relations are "
+                  "united. No import takes the team's name or description from a file.")

@@ -203,3 +203,22 @@ class Change(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["team", "element_kind", "element_id"])]
+
+
+class ElementState(models.Model):
+    """What one change did to one element: its whole state before and after (None: it did not
+    exist on that side), keyed by kind and name — what restores read. The model right after a
+    change is, per element, the ``after`` of its last record up to that change (or the
+    ``before`` of its first record after it). Storage grows with what changes, not with the
+    size of the model. Kind ``settings`` (name ``team``) holds the team's design-file settings."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="states")
+    kind = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["change_id", "id"]
+        indexes = [models.Index(fields=["team", "kind", "name", "change"])]

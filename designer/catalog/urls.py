@@ -11,6 +11,7 @@ urlpatterns = [
     path("t/<slug:slug>/", teams.team_home, name="team_home"),
     path("t/<slug:slug>/history/", history.team_history, name="team_history"),
     path("t/<slug:slug>/history/<int:cid>/", history.change_detail, name="change_detail"),
+    path("t/<slug:slug>/history/<int:cid>/restore/", history.change_restore, name="change_restore"),
     path("t/<slug:slug>/members/", members.members, name="members"),
     path("t/<slug:slug>/tokens/", tokens.tokens, name="tokens"),
     path("t/<slug:slug>/settings/", teams.team_settings, name="team_settings"),

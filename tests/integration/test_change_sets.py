@@ -14,6 +14,7 @@ from designer.catalog import kinds, services
 from designer.catalog.kinds import Refs
 from designer.catalog.models import Change, Message, Service
 from designer.catalog.selectors import model_snapshot
+from designer.core.changeset import model_states
 from designer.core.formats import native
 
 pytestmark = pytest.mark.django_db
@@ -25,15 +26,16 @@ def run(*args: Any) -> str:
     return out.getvalue()
 
 
-def test_it_records_the_design_file_before_and_after_an_import(demo_team: Any, tmp_path: Path) -> None:
+def test_it_records_each_element_before_and_after_an_import(demo_team: Any, tmp_path: Path) -> None:
     path = tmp_path / "more.yaml"
     path.write_text("version: 1\nservices:\n  - name: audit-service\n    owner: team-audit\n")
     out = run("import_model", str(path), "--team", demo_team.slug, "--mode", "merge")
     assert "created 1 services" in out
     change = Change.objects.filter(team=demo_team, action="import").latest("id")
-    assert "audit-service" not in change.before["document"]
-    assert "audit-service" in change.after["document"] and "owner: team-audit" in change.after["document"]
-    assert change.after["document"] == native.dump(model_snapshot(demo_team))
+    [state] = change.states.all()
+    assert (state.kind, state.name, state.before) == ("service", "audit-service", None)
+    assert state.after["owner"] == "team-audit"
+    assert state.after == model_states(model_snapshot(demo_team))[("service", "audit-service")]
 
 
 def test_it_writes_nothing_when_the_file_is_the_model_already(demo_team: Any, tmp_path: Path) -> None:

@@ -128,7 +128,8 @@ def test_a_change_on_a_1000_message_team_shows_well_within_a_second(demo_team: T
     from lint_bench import build_model
 
     client, user = _owner(demo_team)
-    catalog.model_import(team=demo_team, user=user, model=build_model(1000, n_services=100), mode="replace")
+    catalog.model_import(team=demo_team, user=user, model=build_model(1000, n_services=100), mode="replace",
+                         replace_all=True)
     client.get(f"/t/{demo_team.slug}/findings/")  # the full lint (in-process here, a worker in production)
     client.get(f"/t/{demo_team.slug}/")
     timings = []

@@ -211,6 +211,7 @@ def test_the_one_click_rename_applies_an_unambiguous_fix(demo: Any, owner: Clien
 
 
 def test_every_rule_has_a_page_with_its_examples_and_the_team_severity(demo: Any, owner: Client) -> None:
+    from designer.catalog.templatetags.designer import doc_text
     from designer.core.lint.docs import rule_doc
     from designer.core.lint.registry import RULES
 
@@ -222,7 +223,9 @@ def test_every_rule_has_a_page_with_its_examples_and_the_team_severity(demo: Any
         html = resp.content.decode()
         doc = rule_doc(info)
         assert 'id="failing-example"' in html and 'id="passing-example"' in html
-        assert doc.why[:20].replace("'", "&#x27;").replace('"', "&quot;") in html or not doc.why
+        # The "why" is shown as its marked-up HTML (``code`` becomes <code>), never with raw backticks.
+        assert not doc.why or str(doc_text(doc.why)) in html
+        assert "``" not in html
         assert 'id="team-severity"' in html
     assert owner.get(f"/t/{demo.slug}/rules/no-such-rule/").status_code == 404
 

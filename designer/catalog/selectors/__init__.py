@@ -12,7 +12,7 @@ from .elements import (
     message_version,
     message_versions,
 )
-from .history import change_get, element_changes, recent_changes
+from .history import change_get, changes_of_element, element_changes, recent_changes, team_changes
 from .members import (
     invitation_for_secret,
     invitation_get,
@@ -27,8 +27,8 @@ from .model import model_snapshot, team_model
 from .teams import ROLE_RANK, membership_for, team_counts, user_teams
 
 __all__ = [
-    "ROLE_RANK", "change_get", "element_by_key", "element_changes", "element_get", "element_list",
+    "ROLE_RANK", "change_get", "changes_of_element", "element_by_key", "element_changes", "element_get", "element_list",
     "element_name_taken", "element_pks", "invitation_for_secret", "invitation_get", "membership_for",
     "membership_get", "message_relation", "message_version", "message_versions", "model_snapshot", "open_invitations", "recent_changes", "team_counts",
-    "team_memberships", "team_model", "team_tokens", "token_get", "user_by_username", "user_teams",
+    "team_changes", "team_memberships", "team_model", "team_tokens", "token_get", "user_by_username", "user_teams",
 ]

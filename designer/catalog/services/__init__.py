@@ -23,12 +23,14 @@ from .members import (
     membership_set,
 )
 from .relations import relation_add, relation_remove
+from .restores import Restore, element_key, restore_apply, restore_plan, team_change
 from .teams import team_create, team_delete, team_settings_update
 from .tokens import TOKEN_PREFIX, secret_hash, token_authenticate, token_create, token_revoke
 from .versions import next_minor, version_save, version_set_status
 
 __all__ = [
-    "TOKEN_PREFIX", "Conflict", "ImportReport", "ServiceError", "ValidationFailed",
+    "TOKEN_PREFIX", "Conflict", "ImportReport", "Restore", "ServiceError", "ValidationFailed",
+    "element_key", "restore_apply", "restore_plan", "team_change",
     "change_record", "changeset_apply", "element_create", "element_delete", "element_dependents",
     "element_update", "element_write", "flow_steps_set", "invitation_accept", "invitation_create",
     "invitation_revoke", "membership_remove", "membership_set", "model_import", "next_minor",

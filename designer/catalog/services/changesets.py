@@ -11,8 +11,10 @@ from typing import Any
 from designer.catalog import kinds
 from designer.catalog.kinds import Refs
 from designer.catalog.models import Team
-from designer.core.changeset import ChangeSet
+from designer.core import model as core
+from designer.core.changeset import ChangeSet, complete_state, model_states
 
+from .changes import StateChange
 from .elements import element_write
 from .errors import ValidationFailed
 
@@ -41,7 +43,14 @@ def changeset_apply(*, team: Team, changes: ChangeSet, expect_before: bool = Fal
                 row.delete()
                 refs.drop(kind.key, change.name)
             continue
-        element_write(team=team, kind=kind, row=row, state=change.after, refs=refs)
+        # Complete: an attribute a state leaves out (extensions when there are none) is cleared;
+        # of an existing element only what differs is written (unchanged versions and relations
+        # are not rewritten, which keeps a 1,000-element restore fast).
+        after = complete_state(kind.core, change.after)
+        if row is not None and change.before is not None:
+            before = complete_state(kind.core, change.before)
+            after = {k: v for k, v in after.items() if k == "name" or before.get(k) != v}
+        element_write(team=team, kind=kind, row=row, state=after, refs=refs)
     if changes.settings:
         team_settings_write(team=team, settings={k: after for k, (_, after) in changes.settings.items()})
 
@@ -62,3 +71,39 @@ def team_settings_write(*, team: Team, settings: dict[str, Any]) -> None:
         fields["default_compat"] = settings["default_compat"]
     Team.objects.filter(pk=team.pk).update(**fields)
     team.refresh_from_db()
+
+
+def team_settings_state(team: Team) -> dict[str, Any]:
+    """The team's design-file settings as ``designer.core.changeset.settings_of`` writes them
+    (what ``team_settings_write`` takes back)."""
+    lint = team.lint_config or {}
+    return {
+        "name": team.name,
+        "description": team.description,
+        "envelope": {"profile": team.envelope_profile, "schema": team.envelope_schema},
+        "lint": {"severities": dict(lint.get("severities") or {}), "options": dict(lint.get("options") or {})},
+        "default_compat": {**core.Model().default_compat, **(team.default_compat or {})},
+    }
+
+
+def changeset_record(team: Team, changes: ChangeSet) -> list[StateChange]:
+    """What the history keeps of an applied change set (call after ``changeset_apply``, pass to
+    ``change_record(states=...)``): each element it touched before and after — read back from
+    the rows, so the record is what was written — and the team settings. The ``Change`` row
+    itself keeps no copy (``ElementState`` rows are the record; the change page reads them)."""
+    from designer.catalog.selectors.model import model_snapshot
+
+    now = model_states(model_snapshot(team)) if changes.elements else {}
+    states: list[StateChange] = []
+    for c in changes.elements:
+        name = (c.after or {}).get("name", c.name)
+        after = now.get((c.kind, name))
+        if name != c.name:
+            states += [(c.kind, c.name, c.before, None), (c.kind, name, None, after)]
+        else:
+            states.append((c.kind, c.name, c.before, after))
+    if changes.settings:
+        new = team_settings_state(team)
+        old = {**new, **{k: before for k, (before, _) in changes.settings.items()}}
+        states.append(("settings", "team", old, new))
+    return states

@@ -18,7 +18,7 @@ from designer.catalog.models import Change, Team
 from designer.catalog.schemas import example_errors, schema_errors
 from designer.core.kinds import State
 
-from .changes import change_record, user_label
+from .changes import Touched, change_record, user_label
 from .errors import Conflict, ValidationFailed
 
 
@@ -109,8 +109,10 @@ def element_create(*, team: Team, user: Any, kind: str, data: dict[str, Any]) ->
     check_versions(state.get("versions"))
     with transaction.atomic():
         row = element_write(team=team, kind=k, row=None, state=state, refs=Refs(team))
+        touched = Touched()
+        touched.created(k, row)
         change_record(team=team, user=user, action="create", kind=k.key, obj_id=row.pk, name=row.name,
-                      after=k.full_state(row), summary=f"Created {k.label} {row.name}")
+                      after=k.full_state(row), summary=f"Created {k.label} {row.name}", touched=touched)
     return row
 
 
@@ -129,11 +131,14 @@ def element_update(*, team: Team, user: Any, obj: Any, data: dict[str, Any], loc
         after = {**before, **k.from_form(data)}
         if after == before:
             return row
+        touched = Touched()
+        touched.take(k, row, with_affected=after.get("name") != before.get("name"))
         row = element_write(team=team, kind=k, row=row, state=after, refs=Refs(team))
         after = k.row_state(row)
         changed = ", ".join(name for name in after if after[name] != before.get(name))
         change_record(team=team, user=user, action="update", kind=k.key, obj_id=row.pk, name=row.name,
-                      before=before, after=after, summary=f"Changed {changed} of {k.label} {row.name}")
+                      before=before, after=after, summary=f"Changed {changed} of {k.label} {row.name}",
+                      touched=touched)
     return row
 
 
@@ -142,15 +147,17 @@ def element_dependents(obj: Any) -> list[str]:
     return kinds.of(obj).dependents(obj)
 
 
-def element_delete(*, team: Team, user: Any, obj: Any, lock_version: int | None = None) -> None:
+def element_delete(*, team: Team, user: Any, obj: Any, lock_version: int | None = None) -> Change:
     """Delete an element with what depends on it. The record keeps the element's whole state
     and, under ``affected``, what the delete changed in other elements (relations, steps), so
-    the element can be restored from its history."""
+    the element can be restored from its history (returned: the page offers to undo it)."""
     k = kinds.of(obj)
     check_team(team, obj)
     with transaction.atomic():
         locked_state(k, obj, lock_version)
         before = k.full_state(obj)
+        touched = Touched()
+        touched.take(k, obj, with_affected=True)
         others = [(kinds.of(row), row) for row in k.affected(obj)]
         was = [(ok, row, ok.full_state(row)) for ok, row in others]
         deps = k.dependents(obj)
@@ -165,6 +172,7 @@ def element_delete(*, team: Team, user: Any, obj: Any, lock_version: int | None 
                                  "before": {key: old[key] for key in diff}, "after": {key: new[key] for key in diff}})
         if affected:
             before["affected"] = affected
-        change_record(team=team, user=user, action="delete", kind=k.key, obj_id=pk, name=name, before=before,
-                      summary=f"Deleted {k.label} {name}" + (f" ({len(deps)} dependent link(s) removed)" if deps else ""))
+        return change_record(
+            team=team, user=user, action="delete", kind=k.key, obj_id=pk, name=name, before=before, touched=touched,
+            summary=f"Deleted {k.label} {name}" + (f" ({len(deps)} dependent link(s) removed)" if deps else ""))
 

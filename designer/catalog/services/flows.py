@@ -9,7 +9,7 @@ from designer.catalog import kinds
 from designer.catalog.kinds import Refs
 from designer.catalog.models import Flow, Team
 
-from .changes import change_record
+from .changes import Touched, change_record
 from .elements import element_write, locked_state
 from .errors import ValidationFailed
 
@@ -27,8 +27,11 @@ def flow_steps_set(*, team: Team, user: Any, flow: Flow, steps: list[dict[str, A
     with transaction.atomic():
         locked_state(kind, flow, lock_version)
         before = kind.full_state(flow)
+        touched = Touched()
+        touched.take(kind, flow)
         flow = element_write(team=team, kind=kind, row=Flow.objects.get(pk=flow.pk), state={"steps": new},
                              refs=Refs(team))
         change_record(team=team, user=user, action="update", kind=kind.key, obj_id=flow.pk, name=flow.name,
-                      before=before, after=kind.full_state(flow), summary=f"Changed the steps of flow {flow.name}")
+                      before=before, after=kind.full_state(flow), summary=f"Changed the steps of flow {flow.name}",
+                      touched=touched)
     return flow

@@ -5,11 +5,12 @@ from typing import Any
 
 from django.db import transaction
 
+from designer.catalog import kinds
 from designer.catalog.kinds.message import RELATION
 from designer.catalog.models import Message, Relation, Service, Team
 from designer.core.kinds import REF
 
-from .changes import change_record
+from .changes import Touched, change_record
 from .errors import ValidationFailed
 
 
@@ -31,6 +32,8 @@ def relation_add(*, team: Team, user: Any, service: Service, message: Message, r
         if el.team_id != team.pk:
             raise ValidationFailed("That element belongs to another team.")
     with transaction.atomic():
+        touched = Touched()
+        touched.take(kinds.of(message), message)
         rel, created = Relation.objects.get_or_create(team=team, service=service, message=message, role=role,
                                                       defaults=values)
         before = None if created else RELATION.row_state(rel)
@@ -40,7 +43,8 @@ def relation_add(*, team: Team, user: Any, service: Service, message: Message, r
             rel.save()
         change_record(team=team, user=user, action="create" if created else "update", kind="message", obj_id=message.pk,
                       name=message.name, before={"relation": before} if before else None,
-                      after={"relation": RELATION.row_state(rel)}, summary=f"{service.name} {role} {message.name}")
+                      after={"relation": RELATION.row_state(rel)}, summary=f"{service.name} {role} {message.name}",
+                      touched=touched)
     return rel
 
 
@@ -48,8 +52,10 @@ def relation_remove(*, team: Team, user: Any, relation: Relation) -> None:
     if relation.team_id != team.pk:
         raise ValidationFailed("That relation belongs to another team.")
     with transaction.atomic():
+        touched = Touched()
+        touched.take(kinds.of(relation.message), relation.message)
         before = RELATION.row_state(relation)
         relation.delete()
         change_record(team=team, user=user, action="delete", kind="message", obj_id=relation.message_id,
                       name=before["message"], before={"relation": before},
-                      summary=f"{before['service']} no longer {before['role']} {before['message']}")
+                      summary=f"{before['service']} no longer {before['role']} {before['message']}", touched=touched)

@@ -11,6 +11,7 @@ from designer.catalog.models import ROLE_OWNER, Membership, Team
 from designer.catalog.schemas import schema_errors
 
 from .changes import change_record
+from .changesets import team_settings_state
 from .errors import ValidationFailed
 
 SETTINGS = ("name", "description", "envelope_profile", "envelope_schema", "lint_config", "default_compat")
@@ -47,12 +48,15 @@ def team_settings_update(*, team: Team, actor: Any, lock_version: int | None = N
         if lock_version is not None and current.lock_version != lock_version:
             raise ValidationFailed("Someone changed the team settings meanwhile; reload and apply your edit again.")
         before = {k: getattr(current, k) for k in fields}
+        old_state = team_settings_state(current)
         for k, v in fields.items():
             setattr(current, k, v)
         current.lock_version += 1
         current.save()
+        new_state = team_settings_state(current)
         change_record(team=current, user=actor, action="settings", kind="team", obj_id=current.pk, name=current.name,
-                      before=before, after=fields, summary="Changed team settings")
+                      before=before, after=fields, summary="Changed team settings",
+                      states=[("settings", "team", old_state, new_state)] if old_state != new_state else ())
     team.refresh_from_db()
     return team
 

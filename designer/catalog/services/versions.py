@@ -5,11 +5,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from designer.catalog import kinds
 from designer.catalog.kinds.message import VERSION
 from designer.catalog.models import Message, MessageVersion, Team
 from designer.core import model as core
 
-from .changes import change_record
+from .changes import Touched, change_record
 from .elements import check_team, check_versions
 from .errors import Conflict, ValidationFailed
 
@@ -33,6 +34,8 @@ def version_save(
         raise ValidationFailed({"compat": [f"Unknown compatibility mode {compat}."]})
     with transaction.atomic():
         Message.objects.select_for_update().get(pk=message.pk)
+        touched = Touched()
+        touched.take(kinds.of(message), message)
         latest = message.versions.order_by("-position").first()
         if latest is not None and latest.status == "draft":
             if lock_version is not None and latest.lock_version != lock_version:
@@ -62,7 +65,8 @@ def version_save(
             action = "create"
         change_record(team=team, user=user, action=action, kind="message", obj_id=message.pk, name=message.name,
                       before={"version": before} if before else None, after={"version": VERSION.row_state(v)},
-                      summary=f"{'Changed draft' if action == 'update' else 'Added'} version {v.version} of {message.name}")
+                      summary=f"{'Changed draft' if action == 'update' else 'Added'} version {v.version} of {message.name}",
+                      touched=touched)
     return v
 
 
@@ -93,6 +97,8 @@ def version_set_status(
         raise ValidationFailed("A released version is immutable and cannot go back to draft; add a new version.")
     with transaction.atomic():
         v = MessageVersion.objects.select_for_update().get(pk=version.pk)
+        touched = Touched()
+        touched.take(kinds.of(v.message), v.message)
         before = VERSION.row_state(v)
         if status == "released" and v.status == "draft":
             problems = compat_check(v) if compat_check else []
@@ -104,7 +110,7 @@ def version_set_status(
         v.save()
         change_record(team=team, user=user, action="update", kind="message", obj_id=v.message_id, name=v.message.name,
                       before={"version": before},
-                      after={"version": VERSION.row_state(v), "override_reason": v.override_reason},
+                      after={"version": VERSION.row_state(v), "override_reason": v.override_reason}, touched=touched,
                       summary=f"Version {v.version} of {v.message.name} is now {status}"
                       + (" (incompatible, overridden)" if v.override_reason else ""))
     return v

@@ -56,6 +56,12 @@ def doc_text(value: str) -> str:
     return mark_safe("".join(out))  # noqa: S308 - every piece went through urlize's escaping
 
 
+@register.filter
+def doc_inline(value: str) -> str:
+    """One line of a rule docstring (its title) with ``code`` and *emphasis* marked up, no paragraph."""
+    return mark_safe(_inline(" ".join((value or "").split())))  # noqa: S308 - urlize escaped it
+
+
 def _inline(text: str) -> str:
     html = urlize(text, autoescape=True)
     html = _CODE.sub(r"<code>\1</code>", html)

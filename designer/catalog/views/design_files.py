@@ -1,6 +1,7 @@
 """Design as code: download the team's model (native or AsyncAPI), upload one to import."""
 from __future__ import annotations
 
+import json
 import secrets
 from typing import Any
 
@@ -16,7 +17,7 @@ from designer.catalog import services as svc
 from designer.catalog.access import team_view
 from designer.catalog.forms import ImportForm
 from designer.catalog.selectors import team_model
-from designer.core.changeset import diff_models
+from designer.core.changeset import ChangeSet, diff_models, element_diff
 from designer.core.formats import FormatError, asyncapi, native
 
 PENDING_SECONDS = 1800  # how long an uploaded file waits for "Apply" after its preview
@@ -78,6 +79,12 @@ def import_model(request: HttpRequest) -> HttpResponse:
         try:
             model = uploads.upload_load(upload=upload)
             applying = bool(request.POST.get("pending")) and not request.POST.get("main")
+            if applying and not request.POST.get("confirm_removals"):
+                removals = import_preview(team, model, mode)["removals"]
+                if removals:  # the preview asked; a request without the box ticked writes nothing
+                    applying = False
+                    error = (f"This import removes {removals} thing(s) (marked “removed” below); tick the box "
+                             "to confirm, or cancel.")
             if not applying:
                 preview = import_preview(team, model, mode)
         except uploads.ChooseDocument as exc:
@@ -107,12 +114,30 @@ def import_model(request: HttpRequest) -> HttpResponse:
 
 
 def import_preview(team: Any, model: Any, mode: str) -> dict[str, Any]:
-    """What an import would create, update and delete, by element kind: the change set the
-    import would apply, computed the same way."""
+    """What an import would create, update and delete, by element kind, and per element each
+    field before → after: the change set the import would apply, computed the same way."""
     changes = diff_models(team_model(team), model, mode=mode)
+    return {"mode": mode, **changeset_preview(changes)}
+
+
+def changeset_preview(changes: ChangeSet) -> dict[str, Any]:
+    """A change set for a page: counts by kind, each element's field changes, and how many
+    things it removes (a page asks for confirmation when that is not zero)."""
     rows = []
     for kind in kinds.KINDS:
         mine = [c for c in changes.elements if c.kind == kind.key]
         rows.append({"label": kind.coll, **{f"{action}d": sorted(c.name for c in mine if c.action == action)
                                             for action in ("create", "update", "delete")}})
-    return {"mode": mode, "rows": rows}
+    elements = []
+    removals = 0
+    for c in changes.elements:
+        fields = element_diff(c.kind, c.before, c.after) if c.action == "update" else []
+        removes = c.action == "delete" or any(f.removes for f in fields)
+        removals += 1 if c.action == "delete" else sum(f.removes for f in fields)
+        elements.append({"kind": c.kind, "name": c.name, "action": c.action, "fields": fields, "removes": removes})
+    settings = [{"what": k, "before": _json(old), "after": _json(new)} for k, (old, new) in changes.settings.items()]
+    return {"rows": rows, "elements": elements, "settings": settings, "removals": removals}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

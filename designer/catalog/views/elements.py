@@ -145,12 +145,13 @@ def element_delete(request: HttpRequest, coll: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         lock = request.POST.get("lock_version")
         try:
-            svc.element_delete(team=team, user=request.user, obj=obj,
-                               lock_version=parse_id(lock))
+            change = svc.element_delete(team=team, user=request.user, obj=obj,
+                                        lock_version=parse_id(lock))
         except svc.Conflict as exc:
             flash.error(request, str(exc))
             return redirect("element_detail", slug=team.slug, coll=coll, pk=obj.pk)
-        flash.success(request, f"Deleted {kind.label} {obj.name}.")
+        # base.html shows an Undo button beside this message (the change to undo in its tags).
+        flash.success(request, f"Deleted {kind.label} {obj.name}.", extra_tags=f"undo:{change.pk}")
         url = reverse("element_list", args=[team.slug, coll])
         return HttpResponseClientRedirect(url) if htmx else redirect(url)
     ctx = {"coll": coll, "spec": kind, "obj": obj, "dependents": svc.element_dependents(obj)}

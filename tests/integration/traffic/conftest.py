@@ -38,7 +38,8 @@ def shop(make_user: Any, make_team: Any) -> Any:
     def make(profile: str = "cloudevents", lint_config: dict[str, Any] | None = None) -> Any:
         owner = make_user()
         team = make_team(owner=owner)
-        svc.model_import(team=team, user=owner, model=checkout_model(profile), mode="replace")
+        svc.model_import(team=team, user=owner, model=checkout_model(profile), mode="replace",
+                         replace_all=True)
         if lint_config is not None:
             team.refresh_from_db()
             svc.team_settings_update(team=team, actor=owner, lint_config=lint_config)

@@ -10,6 +10,7 @@ import pytest
 from designer.core import changeset
 from designer.core.changeset import (
     diff_models,
+    element_diff,
     element_from_state,
     element_state,
     model_states,
@@ -17,7 +18,7 @@ from designer.core.changeset import (
 )
 from designer.core.formats import native
 from designer.core.kinds import ELEMENT_KINDS, MESSAGE
-from designer.core.model import Model, Relation
+from designer.core.model import Flow, FlowStep, Message, Model, Relation, Version
 
 SHOP = Path(__file__).resolve().parents[3] / "designer" / "catalog" / "demo" / "shop.yaml"
 
@@ -46,7 +47,7 @@ def test_it_replaces_the_whole_model_from_an_empty_team(shop: Model) -> None:
     assert {c.action for c in changes.elements} == {"create"}
     assert changes.counts()["created"] == {"services": len(shop.services), "channels": len(shop.channels),
                                            "messages": len(shop.messages), "flows": len(shop.flows)}
-    assert "name" in changes.settings
+    assert "name" not in changes.settings and "description" not in changes.settings  # the team's own
 
 
 def test_it_deletes_only_in_replace_mode(shop: Model) -> None:
@@ -90,3 +91,41 @@ def test_it_states_each_element_once(shop: Model) -> None:
 def test_it_keeps_the_examples_in_its_docstrings_true() -> None:
     result = doctest.testmod(changeset)
     assert result.attempted and not result.failed
+
+
+def test_it_sets_only_the_fields_a_merged_file_carries(shop: Model) -> None:
+    live = shop.messages_by_name["OrderPlaced"]
+    bare = Message("OrderPlaced", versions=(Version(live.versions[0].version,
+                                                    schema={"type": "object", "properties": {"orderId": {"type": "string"}}}),))
+    target = Model(messages=(bare,), relations=(Relation("audit-service", "OrderPlaced", "consumes"),))
+    changes = diff_models(shop, target, mode="merge")
+    change = next(c for c in changes.elements if c.name == "OrderPlaced")
+    assert change.before is not None and change.after is not None
+    for key in ("type", "owner", "description", "channel", "kind"):
+        assert change.after[key] == change.before[key]
+    old_v, new_v = change.before["versions"][0], change.after["versions"][0]
+    assert set(new_v["schema"]["properties"]) == set(old_v["schema"]["properties"]) | {"orderId"}
+    assert new_v["example"] == old_v["example"] and new_v["status"] == old_v["status"]
+    services = {(r["service"], r["role"]) for r in change.after["relations"]}
+    assert {(r["service"], r["role"]) for r in change.before["relations"]} | {("audit-service", "consumes")} == services
+    assert not [f for f in element_diff("message", change.before, change.after) if f.removes]
+    assert {c.action for c in changes.elements} <= {"create", "update"}
+
+
+def test_it_keeps_a_flows_steps_and_adds_the_files_new_ones_in_a_merge(shop: Model) -> None:
+    flow = shop.flows[0]
+    extra = FlowStep(flow.steps[0].service, flow.steps[0].message, "receives", note="new")
+    target = Model(flows=(Flow(flow.name, steps=(extra,)),))
+    change = diff_models(shop, target, mode="merge").elements[0]
+    assert change.after is not None and len(change.after["steps"]) == len(flow.steps) + 1
+    assert change.after["description"] == flow.description
+
+
+def test_it_shows_a_schema_change_property_by_property() -> None:
+    before = {"name": "M", "versions": [{"version": "1", "schema": {"type": "object", "properties": {
+        "a": {"type": "string"}, "b": {"type": "object", "properties": {"c": {"type": "integer"}}}}}}], "relations": []}
+    after = {"name": "M", "versions": [{"version": "1", "schema": {"type": "object", "properties": {
+        "a": {"type": "integer"}, "b": {"type": "object", "properties": {}}}}}], "relations": []}
+    lines = {f.what: f for f in element_diff("message", before, after)}
+    assert lines["version 1 schema a"].after == '{"type": "integer"}' and not lines["version 1 schema a"].removes
+    assert lines["version 1 schema b.c"].removes and lines["version 1 schema b.c"].after == ""

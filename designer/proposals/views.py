@@ -1,0 +1,244 @@
+"""Proposal pages: list and open, the review page (diff, lint delta, compatibility, affected
+services and their code diff, comments, approvals), editing elements inside a proposal with the
+element forms, conflict resolution and merge."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages as flash
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from designer.catalog import kinds
+from designer.catalog import services as catalog
+from designer.catalog.access import team_view
+from designer.catalog.forms import ElementForm, VersionForm
+from designer.catalog.kinds.message import VERSION
+from designer.catalog.selectors import ROLE_RANK, element_get
+from designer.catalog.views.design_files import changeset_preview
+from designer.core.changeset import model_states
+from designer.core.codegen import LANGUAGES
+
+from . import selectors, services
+from .models import ProposalComment
+
+
+def _editor(request: HttpRequest) -> bool:
+    return ROLE_RANK[request.membership.role] >= ROLE_RANK["editor"]  # type: ignore[attr-defined]
+
+
+@team_view()
+@require_http_methods(["GET", "POST"])
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    team = request.team  # type: ignore[attr-defined]
+    error = None
+    if request.method == "POST":
+        try:
+            proposal = services.proposal_open(team=team, user=request.user, title=request.POST.get("title", ""))
+        except catalog.ValidationFailed as exc:
+            error = str(exc)
+        else:
+            return redirect("proposal_detail", slug=team.slug, pid=proposal.pk)
+    return render(request, "proposals/list.html", {"proposals": selectors.team_proposals(team), "error": error,
+                                                   "rules": services.proposal_settings(team)},
+                  status=422 if error else 200)
+
+
+@team_view()
+def proposal_detail(request: HttpRequest, pid: int, *, error: str = "", conflicts: Any = None) -> HttpResponse:
+    team = request.team  # type: ignore[attr-defined]
+    proposal = selectors.proposal_get(team, pid)
+    rev = selectors.review(proposal) if proposal.status == "open" else None
+    comments = list(ProposalComment.objects.filter(proposal=proposal).select_related("user"))
+    ctx = {
+        "proposal": proposal, "review": rev, "preview": changeset_preview(rev.plan.changes) if rev else None,
+        "comments": comments, "approvals": list(proposal.approvals.select_related("user")),
+        "rules": services.proposal_settings(team), "merge_blocked": services.merge_allowed(proposal, request.user),
+        "error": error, "conflicts": conflicts if conflicts is not None else (rev.plan.conflicts if rev else []),
+        "languages": LANGUAGES, "is_editor": _editor(request),
+    }
+    return render(request, "proposals/detail.html", ctx, status=422 if error else 200)
+
+
+@team_view(write_methods=())  # viewers comment too
+@require_POST
+def proposal_comment(request: HttpRequest, pid: int) -> HttpResponse:
+    team = request.team  # type: ignore[attr-defined]
+    proposal = selectors.proposal_get(team, pid)
+    try:
+        services.proposal_comment(proposal=proposal, user=request.user, text=request.POST.get("text", ""),
+                                  element=request.POST.get("element", ""))
+    except catalog.ValidationFailed as exc:
+        return proposal_detail.__wrapped__(request, pid, error=str(exc))  # type: ignore[attr-defined]
+    return redirect(reverse("proposal_detail", args=[team.slug, pid]) + "#comments")
+
+
+@team_view(min_role="editor")
+@require_POST
+def proposal_action(request: HttpRequest, pid: int, action: str) -> HttpResponse:
+    """approve | close | merge (with the sides chosen for conflicting fields, when any)."""
+    team = request.team  # type: ignore[attr-defined]
+    proposal = selectors.proposal_get(team, pid)
+    try:
+        if action == "approve":
+            services.proposal_approve(proposal=proposal, user=request.user)
+            flash.success(request, "Approved.")
+        elif action == "close":
+            services.proposal_close(proposal=proposal, user=request.user)
+            flash.success(request, "Closed without merging.")
+        elif action == "merge":
+            choices = {}
+            for key, side in request.POST.items():
+                if key.startswith("resolve|") and side in ("mine", "live"):
+                    _, kind, name, field = key.split("|", 3)
+                    choices[(kind, name, field)] = side
+            if choices:
+                services.proposal_resolve(proposal=proposal, choices=choices)
+            change = services.proposal_merge(proposal=proposal, user=request.user)
+            flash.success(request, f"Merged as change #{change.pk}.")
+        else:
+            raise PermissionDenied("Unknown action.")
+    except services.ProposalConflict as exc:
+        return proposal_detail.__wrapped__(request, pid, error=str(exc), conflicts=exc.conflicts)  # type: ignore[attr-defined]
+    except catalog.ValidationFailed as exc:
+        return proposal_detail.__wrapped__(request, pid, error=str(exc))  # type: ignore[attr-defined]
+    return redirect("proposal_detail", slug=team.slug, pid=pid)
+
+
+@team_view()
+def proposal_code(request: HttpRequest, pid: int) -> HttpResponse:
+    team = request.team  # type: ignore[attr-defined]
+    proposal = selectors.proposal_get(team, pid)
+    lang = request.GET.get("lang", "python")
+    lang = lang if lang in LANGUAGES else "python"
+    service = request.GET.get("service", "")
+    rows = selectors.code_diff(proposal, service, lang) if proposal.status == "open" else []
+    return render(request, "proposals/code.html", {"proposal": proposal, "service": service, "lang": lang,
+                                                   "rows": rows, "languages": LANGUAGES})
+
+
+@team_view(min_role="editor")
+@require_http_methods(["GET", "POST"])
+def proposal_element_edit(request: HttpRequest, pid: int, coll: str, pk: int) -> HttpResponse:
+    """The element's form, saved into the proposal instead of the live model."""
+    team = request.team  # type: ignore[attr-defined]
+    proposal = selectors.proposal_get(team, pid)
+    kind = kinds.by_coll(coll)
+    obj = element_get(team, kind, pk)
+    row = proposal.elements.filter(kind=kind.key, name=obj.name).first()
+    current = row.proposed if row is not None and row.proposed is not None else model_states(
+        selectors.team_model(team)).get((kind.key, obj.name)) or {}
+    initial = kind.initial(obj)
+    for attr in kind.core.attrs:  # the proposed values, where the proposal has any
+        if attr.name in current and attr.type != "ref":
+            initial[kind.column(attr)] = current[attr.name]
+    form = ElementForm(request.POST or None, kind=kind, team=team, creating=False, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("lock_version", None)
+        try:
+            services.proposal_element_set(proposal=proposal, kind=kind.key, name=obj.name,
+                                          state={**current, **kind.from_form(data)})
+        except catalog.ValidationFailed as exc:
+            for field, errs in exc.errors.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            flash.success(request, f"Saved into proposal #{proposal.pk}; the live model is unchanged.")
+            return redirect("proposal_detail", slug=team.slug, pid=proposal.pk)
+    return render(request, "proposals/element_form.html", {"proposal": proposal, "form": form, "obj": obj,
+                                                           "spec": kind, "coll": coll},
+                  status=422 if request.method == "POST" else 200)
+
+
+@team_view(min_role="editor")
+@require_http_methods(["GET", "POST"])
+def proposal_version_edit(request: HttpRequest, pid: int, pk: int) -> HttpResponse:
+    """A message's schema form, saved into the proposal: the newest draft is changed in place,
+    after a released one a new version is added (as the live form does)."""
+    team = request.team  # type: ignore[attr-defined]
+    proposal = selectors.proposal_get(team, pid)
+    kind = kinds.by_coll("messages")
+    obj = element_get(team, kind, pk)
+    row = proposal.elements.filter(kind="message", name=obj.name).first()
+    current = row.proposed if row is not None and row.proposed is not None else model_states(
+        selectors.team_model(team)).get(("message", obj.name)) or {}
+    versions = [dict(v) for v in current.get("versions") or []]
+    latest = versions[-1] if versions else None
+    initial = {VERSION.column(a): latest.get(a.name) for a in VERSION.core.attrs} if latest else {}
+    if latest and latest.get("status") != "draft":
+        initial["version"] = ""
+    form = VersionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        values = {a.name: data[VERSION.column(a)] for a in VERSION.core.attrs if VERSION.column(a) in data}
+        number = values.pop("version", "") or ""
+        if latest is not None and latest.get("status") == "draft":
+            versions[-1] = {**latest, **values, "version": number or latest["version"]}
+        else:
+            number = number or catalog.next_minor(latest["version"] if latest else "")
+            versions.append({**{a.name: a.default for a in VERSION.core.attrs}, **values, "version": number,
+                             "status": "draft"})
+        numbers = [v["version"] for v in versions]
+        if len(set(numbers)) != len(numbers):
+            form.add_error("version", f"Version {number} already exists; choose a new number.")
+        else:
+            try:
+                services.proposal_element_set(proposal=proposal, kind="message", name=obj.name,
+                                              state={**current, "versions": versions})
+            except catalog.ValidationFailed as exc:
+                form.add_error(None, str(exc))
+            else:
+                flash.success(request, f"Saved version {versions[-1]['version']} of {obj.name} into proposal "
+                                       f"#{proposal.pk}; the live model is unchanged.")
+                return redirect("proposal_detail", slug=team.slug, pid=proposal.pk)
+    return render(request, "proposals/version_form.html", {"proposal": proposal, "form": form, "obj": obj,
+                                                           "latest": latest},
+                  status=422 if request.method == "POST" else 200)
+
+
+@team_view(min_role="editor")
+@require_POST
+def proposal_element_delete(request: HttpRequest, pid: int, coll: str, pk: int) -> HttpResponse:
+    team = request.team  # type: ignore[attr-defined]
+    proposal = selectors.proposal_get(team, pid)
+    kind = kinds.by_coll(coll)
+    obj = element_get(team, kind, pk)
+    try:
+        services.proposal_element_set(proposal=proposal, kind=kind.key, name=obj.name, state=None)
+    except catalog.ValidationFailed as exc:
+        return proposal_detail.__wrapped__(request, pid, error=str(exc))  # type: ignore[attr-defined]
+    flash.success(request, f"The proposal deletes {kind.label} {obj.name}; the live model is unchanged.")
+    return redirect("proposal_detail", slug=team.slug, pid=proposal.pk)
+
+
+@team_view(min_role="editor")
+@require_POST
+def proposal_open_element(request: HttpRequest, pid: int) -> HttpResponse:
+    """From the proposal page: ``messages/NAME`` -> that element's form inside the proposal."""
+    team = request.team  # type: ignore[attr-defined]
+    try:
+        key, name = catalog.element_key(request.POST.get("element", "").strip())
+        kind = kinds.by_key(key)
+        obj = kind.model.objects.filter(team=team, name=name).first()
+        if obj is None:
+            raise catalog.ValidationFailed(f"There is no {kind.label} named {name!r} in this team.")
+    except catalog.ValidationFailed as exc:
+        return proposal_detail.__wrapped__(request, pid, error=str(exc))  # type: ignore[attr-defined]
+    return redirect("proposal_element_edit", slug=team.slug, pid=pid, coll=kind.coll, pk=obj.pk)
+
+
+@team_view(min_role="owner")
+@require_POST
+def proposal_settings(request: HttpRequest) -> HttpResponse:
+    team = request.team  # type: ignore[attr-defined]
+    try:
+        services.proposal_settings_update(team=team, approvals_required=int(request.POST.get("approvals_required", "1")),
+                                          proposer_may_merge=request.POST.get("proposer_may_merge") == "1")
+    except (ValueError, catalog.ValidationFailed) as exc:
+        flash.error(request, f"Not saved: {exc}")
+    else:
+        flash.success(request, "Proposal settings saved.")
+    return redirect("proposal_list", slug=team.slug)
