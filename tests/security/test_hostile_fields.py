@@ -76,10 +76,17 @@ def _team_values(team: Any) -> dict[str, Any]:
     from designer.catalog.models import Change, Channel, Flow, Message, MessageVersion, Relation, Service
     from designer.core.lint.registry import RULES
 
+    from designer.catalog.models import Membership
+    from designer.proposals.models import Proposal
+    from designer.proposals.services import proposal_open
+
     msg = Message.objects.filter(team=team, versions__isnull=False).first()
     flow = Flow.objects.filter(team=team, steps__isnull=False).first()
     svc = Service.objects.filter(team=team).first()
+    proposal = Proposal.objects.filter(team=team).first() or proposal_open(
+        team=team, user=Membership.objects.filter(team=team, role="owner").first().user, title="Hostile probe")
     return {
+        "pid": proposal.pk, "action": ["approve", "close", "merge", "nope"],
         "slug": team.slug,
         "coll": list(COLLECTIONS),
         "services.pk": svc.pk, "messages.pk": msg.pk, "channels.pk": Channel.objects.filter(team=team).first().pk,
