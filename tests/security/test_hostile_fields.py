@@ -73,10 +73,17 @@ def _refused(resp: Any, method: str) -> bool:
 
 
 def _team_values(team: Any) -> dict[str, Any]:
-    from designer.catalog.models import Change, Channel, Flow, Message, MessageVersion, Relation, Service
+    from designer.catalog.models import (
+        Change,
+        Channel,
+        Flow,
+        Membership,
+        Message,
+        MessageVersion,
+        Relation,
+        Service,
+    )
     from designer.core.lint.registry import RULES
-
-    from designer.catalog.models import Membership
     from designer.proposals.models import Proposal
     from designer.proposals.services import proposal_open
 
