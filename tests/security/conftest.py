@@ -16,6 +16,21 @@ from urllib.parse import urlparse, urlunparse
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process() -> Iterator[None]:
+    """Background work runs in-process here in production mode too (as in tests/integration): no
+    Celery worker serves the test database, and a page or API must see its lint results."""
+    from designer.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
 @pytest.fixture
 def owner_of_demo(demo_team: Any, make_user: Any) -> Any:
     """(team, owner user, logged-in Django test client, API token secret) on the shipped demo model."""
