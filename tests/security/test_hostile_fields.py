@@ -183,7 +183,8 @@ def test_it_never_answers_500_to_hostile_values_in_any_form_and_refusals_write_n
 
 JSON_BODIES = st.one_of(
     st.sampled_from([s.encode() for s in HOSTILE]),
-    st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    st.recursive(st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**64 - 1)
+                 | st.floats(allow_nan=False) | TEXT,
                  lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
                  max_leaves=20).map(lambda v: orjson.dumps(v, option=orjson.OPT_NON_STR_KEYS)),
     st.binary(max_size=200),
