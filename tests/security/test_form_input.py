@@ -109,3 +109,9 @@ def test_it_refuses_a_nul_in_a_proposal_title_or_comment(owner_of_demo: Any) -> 
     resp = client.post(reverse("proposal_comment", args=[team.slug, proposal.pk]), {"text": "hi\x00there"})
     assert resp.status_code < 500
     assert not ProposalComment.objects.filter(proposal=proposal).exists()
+
+
+def test_it_answers_a_nul_in_a_name_typed_as_you_type_with_a_message(owner_of_demo: Any) -> None:
+    team, _, client, _ = owner_of_demo
+    resp = client.post(reverse("validate_field", args=[team.slug, "messages"]), {"_field": "name", "name": "Order\x00Placed"})
+    assert resp.status_code == 200 and "Null characters are not allowed." in resp.content.decode()
