@@ -115,3 +115,9 @@ def test_it_answers_a_nul_in_a_name_typed_as_you_type_with_a_message(owner_of_de
     team, _, client, _ = owner_of_demo
     resp = client.post(reverse("validate_field", args=[team.slug, "messages"]), {"_field": "name", "name": "Order\x00Placed"})
     assert resp.status_code == 200 and "Null characters are not allowed." in resp.content.decode()
+
+
+def test_it_searches_a_list_with_a_nul_without_an_error(owner_of_demo: Any) -> None:
+    team, _, client, _ = owner_of_demo
+    resp = client.get(reverse("element_list", args=[team.slug, "messages"]), {"q": "Order\x00"})
+    assert resp.status_code == 200 and "OrderPlaced" in resp.content.decode()
