@@ -92,7 +92,7 @@ toolchains:
 test-embedded:
 	$(PY) -m pytest -q
 
-# The integration tests again, against the real PostgreSQL and Redis on 127.0.0.1.
+# The integration and security tests again, against the real PostgreSQL and Redis on 127.0.0.1.
 test-production:
 	@if $(PY) tests/services_up.py "$(PG_URL)" "$(REDIS_TEST_URL)"; then \
 	  export DATABASE_URL="$(PG_URL)" REDIS_URL="$(REDIS_TEST_URL)" DEBUG=0 SECURE_SSL_REDIRECT=0 \
@@ -101,7 +101,7 @@ test-production:
 	  echo "production mode: PostgreSQL $(PG_URL), Redis $(REDIS_TEST_URL)"; \
 	  env -u SECURE_SSL_REDIRECT $(PY) manage.py check --deploy --fail-level WARNING && \
 	  $(PY) manage.py collectstatic --noinput -v 0 && \
-	  $(PY) -m pytest -q tests/integration -p no:cacheprovider; \
+	  $(PY) -m pytest -q tests/integration tests/security -p no:cacheprovider; \
 	elif [ -n "$$CI" ]; then \
 	  echo "production-mode tests: PostgreSQL/Redis on 127.0.0.1 are required on CI"; exit 1; \
 	else \

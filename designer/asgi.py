@@ -12,7 +12,9 @@ django_asgi = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import re_path  # noqa: E402
 
+from designer.catalog.consumers import UnknownPathConsumer  # noqa: E402
 from designer.catalog.routing import websocket_urlpatterns as catalog_ws  # noqa: E402
 from designer.lifespan import lifespan  # noqa: E402
 from designer.outage import WebsocketOutageGuard  # noqa: E402
@@ -20,6 +22,8 @@ from designer.traffic.asgi_ingest import wrap_http  # noqa: E402
 from designer.traffic.routing import websocket_urlpatterns as traffic_ws  # noqa: E402
 
 websocket_routes: list = [*catalog_ws, *traffic_ws]
+# Last: any other websocket path is closed with 4404 (never a 500 and a traceback).
+websocket_fallback = re_path(r"", UnknownPathConsumer.as_asgi())
 # The traffic app mounts a raw ASGI ingest app beside Django for the hot path.
 http_app = wrap_http(django_asgi)
 
@@ -46,8 +50,10 @@ class BrowserOriginValidator:
 
 application = ProtocolTypeRouter({
     "http": http_app,
-    # Outermost: a handshake while Redis or the database is down answers 503 with the reason.
-    "websocket": WebsocketOutageGuard(BrowserOriginValidator(AuthMiddlewareStack(URLRouter(websocket_routes)))),
+    # Outermost: a handshake while Redis or the database is down answers 503 with the reason;
+    # a path no route knows is closed with 4404 (websocket_fallback), never an HTTP 500.
+    "websocket": WebsocketOutageGuard(BrowserOriginValidator(AuthMiddlewareStack(
+        URLRouter([*websocket_routes, websocket_fallback])))),
     # Start-up says what is unreachable; shutdown stops the live pipeline within seconds.
     "lifespan": lifespan,
 })

@@ -92,6 +92,8 @@ def redis_url_from_env() -> str:
 DEBUG = env_bool("DEBUG", default=False)
 PRODUCTION = bool(os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL"))
 
+# Django's deployment check (security.W009) wants at least 50 characters; so do we, in every mode.
+MIN_SECRET_KEY_LENGTH = 50
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
@@ -109,8 +111,11 @@ if not SECRET_KEY:
             _key_file.chmod(0o600)
         except OSError:  # read-only checkout: a per-process key still works for one process
             pass
-elif len(SECRET_KEY) < 32:
-    raise ImproperlyConfigured("SECRET_KEY is too short: use at least 32 random characters.")
+elif len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too short ({len(SECRET_KEY)} characters): use at least {MIN_SECRET_KEY_LENGTH} random "
+        "characters, e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -125,6 +130,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "channels",
+    "axes",
     "designer.catalog",
     "designer.lintreview",
     "designer.diagrams",
@@ -146,6 +152,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "designer.middleware.OutOfRangeIdsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "designer.urls"
@@ -231,6 +239,26 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username, or
+# from one address, further attempts for it are refused for LOGIN_LOCKOUT_MINUTES (each new try
+# during the lockout starts it again), even with the right password. Sessions already logged in
+# are not touched, and other people (other usernames from other addresses) log in as usual.
+# The address is the ASGI client's: behind a proxy, run uvicorn with --forwarded-allow-ips set
+# to the proxy's address so that it is the visitor's, not the proxy's.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out attempts before any hashing
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = max(1, env_int("LOGIN_LOCKOUT_MINUTES", 15)) / 60  # hours (0 would lock for ever)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # either one alone locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "designer.catalog.views.accounts.locked_out"  # the page, with a clear message
+AXES_VERBOSE = False
+# Sign-up throttling (django-ratelimit over the cache: Redis in production mode, this process's
+# memory on the embedded default): accounts created from one address per hour.
+SIGNUP_RATE = os.environ.get("SIGNUP_RATE", "10/h")
+RATELIMIT_ENABLE = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -291,7 +319,10 @@ if PRODUCTION and not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # X-Forwarded-Proto is believed only when a TLS-terminating proxy is said to set it (and to
+    # strip it from clients); otherwise any client could claim its plain-HTTP request was HTTPS.
+    if env_bool("BEHIND_TLS_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
 LOGGING = {

@@ -6,6 +6,7 @@ Traffic frames use ``publish_frame``. Payloads are typed dicts with a ``type`` k
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -22,6 +23,40 @@ log = logging.getLogger(__name__)
 def team_group(team_id: int, topic: str = "model") -> str:
     """Per-team channel-layer group names: ``team.<id>.model`` and ``team.<id>.traffic``."""
     return f"team.{team_id}.{topic}"
+
+
+# ---- access ends when it is revoked ----------------------------------------------------------
+# Every open websocket joins the groups of the principal it was opened by (its user, its login
+# session, or its API token) and of its team. A revocation sends ``access.revoked`` to one of
+# them after commit; every process's consumers in that group close at once (code 4403). The
+# message names the team it is about (None: every team, as at log-out).
+ACCESS_CLOSE_CODE = 4403
+
+
+def user_access_group(user_id: int) -> str:
+    return f"access.user.{user_id}"
+
+
+def session_access_group(session_key: str) -> str:
+    # A hash: the session key itself is a credential and must not travel through Redis.
+    return "access.session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+
+
+def token_access_group(token_id: int) -> str:
+    return f"access.token.{token_id}"
+
+
+def team_access_group(team_id: int) -> str:
+    return f"access.team.{team_id}"
+
+
+def access_revoked(group: str, *, team_id: int | None, reason: str) -> None:
+    """After the current transaction commits, close every websocket in ``group`` (for ``team_id``).
+
+    Outside a transaction it is sent at once. Nothing is sent when the transaction rolls back.
+    """
+    payload = {"type": "access.revoked", "team": team_id, "reason": reason}
+    transaction.on_commit(lambda: _send(group, payload))
 
 
 def _send(group: str, payload: dict[str, Any]) -> None:

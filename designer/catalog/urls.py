@@ -16,6 +16,7 @@ urlpatterns = [
     path("t/<slug:slug>/members/", members.members, name="members"),
     path("t/<slug:slug>/tokens/", tokens.tokens, name="tokens"),
     path("t/<slug:slug>/settings/", teams.team_settings, name="team_settings"),
+    path("t/<slug:slug>/delete/", teams.team_delete, name="team_delete"),
     path("t/<slug:slug>/export/", design_files.export_model, name="export_model"),
     path("t/<slug:slug>/import/", design_files.import_model, name="import_model"),
     path("t/<slug:slug>/messages/<int:pk>/versions/", messages.version_save, name="version_save"),

@@ -52,8 +52,15 @@ def proposal_settings_update(*, team: Team, approvals_required: int, proposer_ma
     return found
 
 
+def _no_nul(field: str, value: str) -> str:
+    """PostgreSQL cannot store a NUL character: refuse it with a message instead of a 500."""
+    if "\x00" in value:
+        raise ValidationFailed({field: ["Remove the NUL character (\\u0000): it cannot be stored."]})
+    return value
+
+
 def _title(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = " ".join(_no_nul("title", title or "").split())
     if not title:
         raise ValidationFailed({"title": ["A proposal needs a title."]})
     return title[:200]
@@ -106,7 +113,8 @@ def proposal_element_set(*, proposal: Proposal, kind: str, name: str, state: dic
 
 
 def proposal_comment(*, proposal: Proposal, user: Any, text: str, element: str = "") -> ProposalComment:
-    text = (text or "").strip()
+    text = _no_nul("text", text or "").strip()
+    _no_nul("element", element or "")
     if not text:
         raise ValidationFailed({"text": ["Write something."]})
     if len(text) > 5000:

@@ -20,25 +20,29 @@ import orjson
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from designer.catalog.access_watch import AccessWatch
+from designer.catalog.consumers import session_key_of
 from designer.catalog.models import Membership
 
 from . import recent
 from .fanout import Client, TeamHub, hub_for
-from .ingest import authenticate, bearer
+from .ingest import authenticate_token, bearer
 
 
 @database_sync_to_async
-def _member_team_id(user: Any, slug: str) -> int | None:
+def _membership(user: Any, slug: str) -> tuple[int, str] | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return Membership.objects.filter(team__slug=slug, user=user).values_list("team_id", flat=True).first()
+    row = Membership.objects.filter(team__slug=slug, user=user).values_list("team_id", "role").first()
+    return (row[0], row[1]) if row else None
 
 
-async def team_for_scope(scope: dict[str, Any], slug: str) -> int | None:
-    """The team id when the connection may watch ``slug`` (member session or team token)."""
-    team_id = await _member_team_id(scope.get("user"), slug)
-    if team_id is not None:
-        return team_id
+async def access_for_scope(scope: dict[str, Any], slug: str) -> tuple[int, str | None, int | None] | None:
+    """(team id, member role or None, token id or None) when the connection may watch ``slug``
+    (a member's session or the team's token); None otherwise."""
+    member = await _membership(scope.get("user"), slug)
+    if member is not None:
+        return member[0], member[1], None
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     secret = (query.get("token") or [""])[0]
     for k, v in scope.get("headers", []):
@@ -46,12 +50,17 @@ async def team_for_scope(scope: dict[str, Any], slug: str) -> int | None:
             secret = bearer(v.decode("latin-1")) or secret
     if not secret:
         return None
-    token_team, token_slug = await authenticate(secret)
-    return token_team if token_team is not None and token_slug == slug else None
+    token_team, token_slug, token_id = await authenticate_token(secret)
+    if token_team is None or token_slug != slug:
+        return None
+    return token_team, None, token_id
 
 
-class TrafficConsumer(AsyncWebsocketConsumer):
-    """Streams frames from this process's :class:`TeamHub` through a bounded per-client queue."""
+class TrafficConsumer(AccessWatch, AsyncWebsocketConsumer):
+    """Streams frames from this process's :class:`TeamHub` through a bounded per-client queue.
+
+    Closed with 4403 when the access it was opened with ends (see ``catalog.access_watch``).
+    """
 
     hub: TeamHub | None = None
     client: Client | None = None
@@ -59,9 +68,18 @@ class TrafficConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         slug = self.scope["url_route"]["kwargs"]["slug"]
-        team_id = await team_for_scope(self.scope, slug)
-        if team_id is None:
+        access = await access_for_scope(self.scope, slug)
+        if access is None:
             await self.close()  # before accept: the handshake is refused (HTTP 403)
+            return
+        team_id, role, token_id = access
+        if token_id is not None:
+            allowed = await self.watch_access(team_id, token_id=token_id)
+        else:
+            allowed = await self.watch_access(team_id, user=self.scope.get("user"),
+                                              session_key=session_key_of(self.scope), role=role)
+        if not allowed:
+            await self.close()
             return
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         try:
@@ -95,7 +113,13 @@ class TrafficConsumer(AsyncWebsocketConsumer):
             if text is not None:
                 await self.send(text_data=text)
 
+    async def close_for_access(self) -> None:
+        if self.writer is not None:  # nothing more is sent once the close is
+            self.writer.cancel()
+        await super().close_for_access()
+
     async def disconnect(self, code: int) -> None:
+        await self.forget_access()
         if self.writer is not None:
             self.writer.cancel()
         if self.hub is not None and self.client is not None:

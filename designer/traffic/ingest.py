@@ -22,9 +22,12 @@ from designer.core.traffic import ObservedEvent, ParseError, parse_request
 
 from .pipeline import finding_view, get_pipeline, token_key
 
-# A token -> team answer is reused this long: a revoked token stops working within 10 s, and
-# a flood costs one dictionary lookup per request instead of a query.
+# A token -> team answer is reused this long at most; a revocation empties the cache sooner
+# (see ``_revocations_seen``), so the TTL only bounds memory of tokens nobody uses any more.
 TOKEN_TTL = 10.0
+# Every process asks the database at most this often whether any token was revoked or deleted
+# (one tiny query): a revoked token is refused everywhere within this, whoever revoked it.
+REVOCATION_CHECK_SECONDS = 0.5
 # Unknown tokens are remembered briefly so a flood of bad ones does not hit the database.
 BAD_TOKEN_TTL = 2.0
 # Bound on cached tokens (good and bad): cleared when full rather than grown.
@@ -48,35 +51,72 @@ def error(status: int, reason: str, headers: list[tuple[str, str]] | None = None
 
 
 # ---- tokens ---------------------------------------------------------------------------------
-_TOKENS: dict[str, tuple[float, int | None, str]] = {}  # key -> (expires, team id, team slug)
+_TOKENS: dict[str, tuple[float, int | None, str, int | None]] = {}  # key -> (expires, team, slug, token id)
+# When the mark was last read, what it was, and how many times the cache was emptied (an answer
+# looked up across an emptying may predate the revocation, so it is not kept).
+_revocations: dict[str, Any] = {"checked": float("-inf"), "seen": None, "generation": 0}
 
 
-def _lookup_token(secret: str) -> tuple[int | None, str]:
+def _lookup_token(secret: str) -> tuple[int | None, str, int | None]:
     from designer.catalog.services import token_authenticate
 
     tok = token_authenticate(secret)
     if tok is None:
-        return None, ""
-    return tok.team_id, tok.team.slug
+        return None, "", None
+    return tok.team_id, tok.team.slug, tok.pk
+
+
+def _revocation_mark() -> tuple[Any, ...]:
+    """Changes whenever a token is revoked, deleted (with its team) or created."""
+    from django.db.models import Count, Max
+
+    from designer.catalog.models import ApiToken
+
+    row = ApiToken.objects.aggregate(n=Count("id"), top=Max("id"), revoked=Max("revoked_at"))
+    return row["n"], row["top"], row["revoked"]
+
+
+async def _revocations_seen(now: float) -> None:
+    """Empty the token cache when the database's revocation mark moved (checked twice a second)."""
+    if now - _revocations["checked"] < REVOCATION_CHECK_SECONDS:
+        return
+    _revocations["checked"] = now  # before awaiting: one check per interval, not one per request
+    mark = await sync_to_async(_revocation_mark)()
+    if mark != _revocations["seen"]:
+        _revocations["seen"] = mark
+        _revocations["generation"] += 1
+        _TOKENS.clear()
+
+
+async def authenticate_token(secret: str) -> tuple[int | None, str, int | None]:
+    """(team id, slug, token id) of a live bearer token, or (None, "", None) — cached briefly."""
+    key = token_key(secret)
+    now = time.monotonic()
+    await _revocations_seen(now)
+    hit = _TOKENS.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1], hit[2], hit[3]
+    generation = _revocations["generation"]
+    team_id, slug, token_id = await sync_to_async(_lookup_token)(secret)
+    if generation != _revocations["generation"]:
+        return team_id, slug, token_id  # the lookup may predate a revocation: answer, don't keep
+    if len(_TOKENS) >= MAX_CACHED_TOKENS:
+        _TOKENS.clear()
+    _TOKENS[key] = (now + (TOKEN_TTL if team_id else BAD_TOKEN_TTL), team_id, slug, token_id)
+    return team_id, slug, token_id
 
 
 async def authenticate(secret: str) -> tuple[int | None, str]:
-    """The (team id, slug) a bearer token belongs to, or (None, "") — cached briefly."""
-    key = token_key(secret)
-    now = time.monotonic()
-    hit = _TOKENS.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1], hit[2]
-    team_id, slug = await sync_to_async(_lookup_token)(secret)
-    if len(_TOKENS) >= MAX_CACHED_TOKENS:
-        _TOKENS.clear()
-    _TOKENS[key] = (now + (TOKEN_TTL if team_id else BAD_TOKEN_TTL), team_id, slug)
+    """The (team id, slug) a bearer token belongs to, or (None, "")."""
+    team_id, slug, _ = await authenticate_token(secret)
     return team_id, slug
 
 
 def forget_tokens() -> None:
-    """Empty the token cache (tests; after revoking a token in this process)."""
+    """Empty the token cache and the revocation mark (tests)."""
     _TOKENS.clear()
+    _revocations["checked"] = float("-inf")
+    _revocations["seen"] = None
 
 
 def bearer(value: str | None) -> str:

@@ -95,3 +95,29 @@ def test_it_answers_404_for_a_url_id_beyond_the_database_range(owner_of_demo: An
     for path in (f"/t/{team.slug}/services/{'9' * 30}/", f"/t/{team.slug}/history/{'9' * 19}/",
                  f"/t/{team.slug}/messages/{'9' * 25}/versions/"):
         assert client.get(path).status_code == 404
+
+
+def test_it_refuses_a_nul_in_a_proposal_title_or_comment(owner_of_demo: Any) -> None:
+    from designer.proposals.models import Proposal, ProposalComment
+
+    team, _, client, _ = owner_of_demo
+    resp = client.post(reverse("proposal_list", args=[team.slug]), {"title": "evil\x00title"})
+    assert resp.status_code == 422 and "NUL" in resp.content.decode()
+    assert not Proposal.objects.filter(team=team).exists()
+    resp = client.post(reverse("proposal_list", args=[team.slug]), {"title": "A fine title"})
+    proposal = Proposal.objects.get(team=team)
+    resp = client.post(reverse("proposal_comment", args=[team.slug, proposal.pk]), {"text": "hi\x00there"})
+    assert resp.status_code < 500
+    assert not ProposalComment.objects.filter(proposal=proposal).exists()
+
+
+def test_it_answers_a_nul_in_a_name_typed_as_you_type_with_a_message(owner_of_demo: Any) -> None:
+    team, _, client, _ = owner_of_demo
+    resp = client.post(reverse("validate_field", args=[team.slug, "messages"]), {"_field": "name", "name": "Order\x00Placed"})
+    assert resp.status_code == 200 and "Null characters are not allowed." in resp.content.decode()
+
+
+def test_it_searches_a_list_with_a_nul_without_an_error(owner_of_demo: Any) -> None:
+    team, _, client, _ = owner_of_demo
+    resp = client.get(reverse("element_list", args=[team.slug, "messages"]), {"q": "Order\x00"})
+    assert resp.status_code == 200 and "OrderPlaced" in resp.content.decode()

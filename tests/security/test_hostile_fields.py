@@ -84,14 +84,16 @@ def _team_values(team: Any) -> dict[str, Any]:
         Service,
     )
     from designer.core.lint.registry import RULES
+    from designer.proposals.models import Proposal
     from designer.proposals.services import proposal_open
 
-    owner = Membership.objects.filter(team=team, role="owner").first().user
-    proposal = proposal_open(team=team, user=owner, title="A proposal to attack")
     msg = Message.objects.filter(team=team, versions__isnull=False).first()
     flow = Flow.objects.filter(team=team, steps__isnull=False).first()
     svc = Service.objects.filter(team=team).first()
+    proposal = Proposal.objects.filter(team=team).first() or proposal_open(
+        team=team, user=Membership.objects.filter(team=team, role="owner").first().user, title="Hostile probe")
     return {
+        "pid": proposal.pk, "action": ["approve", "close", "merge", "nope"],
         "slug": team.slug,
         "coll": list(COLLECTIONS),
         "services.pk": svc.pk, "messages.pk": msg.pk, "channels.pk": Channel.objects.filter(team=team).first().pk,
@@ -103,7 +105,6 @@ def _team_values(team: Any) -> dict[str, Any]:
         "rule_id": sorted(RULES)[0], "fmt": ["svg", "png", "dot", "nope"],
         "diagram_go.name": f"services/{svc.name}", "name": svc.name,
         "secret": "not-a-real-invitation",
-        "pid": proposal.pk, "action": ["approve", "close", "merge", "nope"],
     }
 
 
@@ -182,7 +183,8 @@ def test_it_never_answers_500_to_hostile_values_in_any_form_and_refusals_write_n
 
 JSON_BODIES = st.one_of(
     st.sampled_from([s.encode() for s in HOSTILE]),
-    st.recursive(st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**64 - 1) | st.floats(allow_nan=False) | TEXT,
+    st.recursive(st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**64 - 1)
+                 | st.floats(allow_nan=False) | TEXT,
                  lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
                  max_leaves=20).map(lambda v: orjson.dumps(v, option=orjson.OPT_NON_STR_KEYS)),
     st.binary(max_size=200),

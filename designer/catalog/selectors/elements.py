@@ -24,7 +24,8 @@ def element_list(team: Team, kind: ElementKind, *, q: str = "", filters: dict[st
         value = (filters or {}).get(flt.attr, "")
         if value in dict(flt.options):
             qs = qs.filter(**{kind.column(flt.attr): value})
-    q = q.strip()[:SEARCH_CHARS]
+    # No stored text holds a NUL (PostgreSQL cannot store one, nor compare with one): drop it.
+    q = q.replace("\x00", "").strip()[:SEARCH_CHARS]
     if q:
         match = Q()
         for column in kind.search:
@@ -34,6 +35,8 @@ def element_list(team: Team, kind: ElementKind, *, q: str = "", filters: dict[st
 
 
 def element_name_taken(team: Team, kind: ElementKind, name: str, *, exclude_pk: int | None = None) -> bool:
+    if "\x00" in name:  # no stored name holds one (and PostgreSQL refuses to compare with it)
+        return False
     qs = kind.model.objects.filter(team=team, name=name)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)

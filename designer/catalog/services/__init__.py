@@ -24,7 +24,7 @@ from .members import (
 )
 from .relations import relation_add, relation_remove
 from .restores import Restore, element_key, restore_apply, restore_plan, team_change
-from .teams import team_create, team_settings_update
+from .teams import team_create, team_delete, team_settings_update
 from .tokens import TOKEN_PREFIX, secret_hash, token_authenticate, token_create, token_revoke
 from .versions import next_minor, version_save, version_set_status
 
@@ -34,7 +34,7 @@ __all__ = [
     "change_record", "changeset_apply", "element_create", "element_delete", "element_dependents",
     "element_update", "element_write", "flow_step_add", "flow_steps_set", "relation_by_names", "invitation_accept", "invitation_create",
     "invitation_revoke", "membership_remove", "membership_set", "model_import", "next_minor",
-    "relation_add", "relation_remove", "secret_hash", "team_create", "team_settings_update",
+    "relation_add", "relation_remove", "secret_hash", "team_create", "team_delete", "team_settings_update",
     "team_settings_write", "token_authenticate", "token_create", "token_revoke", "user_label",
     "version_save", "version_set_status",
 ]

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from designer.catalog.live import access_revoked, user_access_group
 from designer.catalog.models import ROLE_OWNER, Invitation, Membership, Team
 
 from .changes import change_record
@@ -24,8 +25,11 @@ def membership_set(*, team: Team, actor: Any, user: Any, role: str) -> Membershi
         before = None if created else {"role": m.role}
         if not created and m.role == ROLE_OWNER and role != ROLE_OWNER:
             _ensure_another_owner(team, user)
+        changed = not created and m.role != role
         m.role = role
         m.save()
+        if changed:  # open pages reconnect and get what the new role allows
+            access_revoked(user_access_group(user.pk), team_id=team.pk, reason="role changed")
         change_record(team=team, user=actor, action="member", kind="member", obj_id=m.pk, name=user.username,
                       before=before, after={"role": role}, summary=f"{user.username} is now {role}")
     return m
@@ -44,6 +48,7 @@ def membership_remove(*, team: Team, actor: Any, user: Any) -> None:
         if m.role == ROLE_OWNER:
             _ensure_another_owner(team, user)
         m.delete()
+        access_revoked(user_access_group(user.pk), team_id=team.pk, reason="removed from the team")
         change_record(team=team, user=actor, action="member", kind="member", obj_id=None, name=user.username,
                       before={"role": m.role}, after=None, summary=f"Removed {user.username}")
 

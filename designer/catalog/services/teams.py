@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
+from designer.catalog.live import access_revoked, team_access_group
 from designer.catalog.models import ROLE_OWNER, Membership, Team
 from designer.catalog.schemas import schema_errors
 
@@ -58,3 +59,11 @@ def team_settings_update(*, team: Team, actor: Any, lock_version: int | None = N
                       states=[("settings", "team", old_state, new_state)] if old_state != new_state else ())
     team.refresh_from_db()
     return team
+
+
+def team_delete(*, team: Team, actor: Any) -> None:
+    """Delete a team and everything in it; its members' and tokens' open websockets close."""
+    with transaction.atomic():
+        team_id = team.pk
+        Team.objects.filter(pk=team_id).delete()
+        access_revoked(team_access_group(team_id), team_id=team_id, reason="team deleted")

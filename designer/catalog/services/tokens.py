@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from designer.catalog.live import access_revoked, token_access_group
 from designer.catalog.models import ApiToken, Team
 
 from .changes import change_record
@@ -35,6 +36,7 @@ def token_revoke(*, team: Team, actor: Any, token: ApiToken) -> None:
     with transaction.atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        access_revoked(token_access_group(token.pk), team_id=team.pk, reason="token revoked")
         change_record(team=team, user=actor, action="revoke", kind="token", obj_id=token.pk, name=token.prefix,
                       summary=f"Revoked API token {token.prefix}…")
 

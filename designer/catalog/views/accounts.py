@@ -1,6 +1,7 @@
 """Signing up, the start page, the list of one's teams, accepting an invitation."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import get_usage
 
 from designer.catalog import services as svc
 from designer.catalog.forms import TeamForm
@@ -23,8 +25,12 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = UserCreationForm(request.POST or None)
+    if request.method == "POST" and _signups_exhausted(request, count=False):
+        form.add_error(None, "Too many accounts were created from your address in the last hour; try again later.")
+        return render(request, "registration/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        _signups_exhausted(request, count=True)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         nxt = request.GET.get("next", "")
         if nxt.startswith("/") and not nxt.startswith("//"):
@@ -50,6 +56,24 @@ def _accept_invitation_link(request: HttpRequest, path: str) -> HttpResponse | N
         return redirect("teams")
     flash.success(request, f"Welcome! You joined {team.name}.")
     return redirect("team_home", slug=team.slug)
+
+
+def _signups_exhausted(request: HttpRequest, *, count: bool) -> bool:
+    """Whether this address has created SIGNUP_RATE accounts already (``count``: add this one)."""
+    usage = get_usage(request, group="signup", key="ip", rate=settings.SIGNUP_RATE, method="POST", increment=count)
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def locked_out(request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None) -> HttpResponse:
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): the login page's look, status 429."""
+    from axes.helpers import get_client_username
+
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    ctx = {"username": get_client_username(request, credentials) or "", "failure_limit": settings.AXES_FAILURE_LIMIT,
+           "minutes": minutes}
+    resp = render(request, "registration/locked.html", ctx, status=429)
+    resp["Retry-After"] = str(minutes * 60)
+    return resp
 
 
 @login_required

@@ -178,9 +178,11 @@ def validate_field(request: HttpRequest, coll: str) -> HttpResponse:
     suggested: dict[str, str] = {}
     if field == "name":
         name = request.POST.get("name", "").strip()
-        if element_name_taken(request.team, kind, name, exclude_pk=parse_id(pk)):  # type: ignore[attr-defined]
+        if "\x00" in name:  # PostgreSQL cannot even compare it: say so (the form refuses it on save)
+            msgs.append("Null characters are not allowed.")
+        elif element_name_taken(request.team, kind, name, exclude_pk=parse_id(pk)):  # type: ignore[attr-defined]
             msgs.append(f"A {kind.label} named “{name}” already exists.")
-        if name:
+        if name and not msgs:
             hints = kind.name_hints(name, request.POST)
             suggested = kind.name_suggestions(request.team, name, request.POST)  # type: ignore[attr-defined]
     elif field in ("schema", "example"):

@@ -60,3 +60,17 @@ def first_run_hide(request: HttpRequest) -> HttpResponse:
     if team.slug not in hidden:
         request.session["first_run_hidden"] = [*hidden, team.slug][-50:]
     return redirect("team_home", slug=team.slug)
+
+
+@team_view(min_role="owner")
+@require_http_methods(["POST"])
+def team_delete(request: HttpRequest) -> HttpResponse:
+    """Delete the team once its owner typed its slug; everyone's open pages of it close."""
+    team = request.team  # type: ignore[attr-defined]
+    if request.POST.get("confirm", "").strip() != team.slug:
+        flash.error(request, f"Nothing was deleted: type the team's slug “{team.slug}” to delete it.")
+        return redirect("team_settings", slug=team.slug)
+    svc.team_delete(team=team, actor=request.user)
+    request.session.pop("last_team", None)
+    flash.success(request, f"Deleted team {team.name} and everything in it.")
+    return redirect("teams")
