@@ -182,8 +182,11 @@ class _Health:
         self.ok_until = 0.0
         self.down_until = 0.0
         self.detail = ""
+        self.url = ""  # the Redis the answer is about: another REDIS_URL starts from unknown
 
     def fresh(self, now: float) -> bool | None:
+        if self.url != getattr(settings, "REDIS_URL", ""):
+            return None
         if now < self.ok_until:
             return True
         if now < self.down_until:
@@ -192,16 +195,18 @@ class _Health:
 
     def ok(self) -> None:
         self.ok_until, self.down_until, self.detail = time.monotonic() + CHECK_SECONDS, 0.0, ""
+        self.url = getattr(settings, "REDIS_URL", "")
 
     def down(self, exc: BaseException) -> None:
         self.ok_until, self.down_until = 0.0, time.monotonic() + CHECK_SECONDS
         self.detail = f"{type(exc).__name__}: {exc}"
+        self.url = getattr(settings, "REDIS_URL", "")
 
 
 _HEALTH = _Health()
 _SYNC_LOCK = threading.Lock()
-_sync_client: redis.Redis | None = None
-_async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
+_sync_client: tuple[str, redis.Redis] | None = None  # (url, client): a changed REDIS_URL gets a new one
+_async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[str, Any]] = weakref.WeakKeyDictionary()
 _inflight: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Future[bool]] = weakref.WeakKeyDictionary()
 
 
@@ -238,10 +243,10 @@ def redis_available() -> bool:
         known = _HEALTH.fresh(time.monotonic())  # another thread may just have checked
         if known is not None:
             return known
-        if _sync_client is None:
-            _sync_client = redis.Redis.from_url(url, **redis_client_options())
+        if _sync_client is None or _sync_client[0] != url:
+            _sync_client = (url, redis.Redis.from_url(url, **redis_client_options()))
         try:
-            _sync_client.ping()
+            _sync_client[1].ping()
         except (redis.exceptions.RedisError, OSError) as exc:
             _HEALTH.down(exc)
             return False
@@ -264,9 +269,10 @@ async def aredis_available() -> bool:
     fut: asyncio.Future[bool] = loop.create_future()
     _inflight[loop] = fut
     try:
-        client = _async_clients.get(loop)
-        if client is None:
-            client = _async_clients[loop] = aioredis.Redis.from_url(url, **redis_client_options())
+        kept = _async_clients.get(loop)
+        if kept is None or kept[0] != url:
+            kept = _async_clients[loop] = (url, aioredis.Redis.from_url(url, **redis_client_options()))
+        client = kept[1]
         try:
             # wait_for as well as the socket timeout: a connect that never completes is bounded too.
             await asyncio.wait_for(client.ping(), timeout=settings.REDIS_TIMEOUT_SECONDS + 0.5)
@@ -307,10 +313,10 @@ async def close_async_client() -> None:
         loop = asyncio.get_running_loop()
     except RuntimeError:
         return
-    client = _async_clients.pop(loop, None)
-    if client is not None:
+    kept = _async_clients.pop(loop, None)
+    if kept is not None:
         try:
-            await asyncio.wait_for(client.aclose(), timeout=settings.REDIS_TIMEOUT_SECONDS)
+            await asyncio.wait_for(kept[1].aclose(), timeout=settings.REDIS_TIMEOUT_SECONDS)
         except Exception:  # closing a dead connection may fail; it is gone either way
             pass
 
