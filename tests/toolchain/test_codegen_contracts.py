@@ -114,6 +114,33 @@ def test_python_from_the_demo_model_enforces_its_schemas(tmp_path: Path) -> None
     out = _run([sys.executable, "-c", script], payment)
     problems = dict(json.loads(out.stdout))
     assert {"$.data.items[0].productId", "$.data.bogus"} <= set(problems), problems
+    # GetOrderStatus is answered with its reply, OrderStatusReported: the responder returns that
+    # type, and a reply built without validation is refused before it is sent.
+    order = tmp_path / "order-service"
+    assert "-> m.OrderStatusReported:" in (order / "order_service" / "handlers.py").read_text()
+    script = (
+        "import json\n"
+        "from order_service import messages as m\n"
+        "from order_service.dispatcher import Dispatcher\n"
+        "from order_service.handlers import Handlers\n"
+        "from order_service.idempotency import InMemoryIdempotencyStore\n"
+        "class H(Handlers):\n"
+        "    reply = m.OrderStatusReported.model_construct(status='shipped')\n"
+        "    def answer_get_order_status(self, message, envelope):\n"
+        "        return self.reply\n"
+        "store = InMemoryIdempotencyStore()\n"
+        "d = Dispatcher(H(), store, store)\n"
+        "env = {'eventId': 'q1', 'eventType': 'order.get-status', 'version': '1.0',\n"
+        "       'timestamp': '2025-03-16T09:00:00Z', 'source': 'shipping-service', 'data': {'orderId': 'o1'}}\n"
+        "try:\n"
+        "    d.dispatch(json.dumps(env))\n"
+        "except m.InvalidMessage as exc:\n"
+        "    print(json.dumps(exc.problems))\n"
+        "H.reply = m.OrderStatusReported(orderId='o1', status='paid')\n"
+        "assert d.dispatch(json.dumps(env)) == H.reply\n"
+    )
+    refused = dict(json.loads(_run([sys.executable, "-c", script], order).stdout))
+    assert "$.orderId" in refused, refused
 
 
 def test_regenerating_python_keeps_the_developers_handlers(tmp_path: Path) -> None:

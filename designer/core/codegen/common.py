@@ -699,6 +699,8 @@ class ServiceShape:
     revision: str
     model_name: str
     extras: dict[str, Any] = field(default_factory=dict)
+    # A consumed query's reply (``Message.reply``): its responder returns that message's type.
+    replies: dict[str, MessageShape] = field(default_factory=dict)
 
 
 def shape_service(model: Model, service: Service, cache: dict[str, MessageShape]) -> ServiceShape:
@@ -716,9 +718,13 @@ def shape_service(model: Model, service: Service, cache: dict[str, MessageShape]
 
     consumed = shapes(r.message for r in model.consumed_by(service.name))
     produced = shapes(r.message for r in model.produced_by(service.name))
-    every = shapes({m.message.name for m in consumed + produced})
+    answered = {m.message.name: m.message.reply for m in consumed
+                if m.message.kind == "query" and m.message.reply in model.messages_by_name}
+    every = shapes({m.message.name for m in consumed + produced} | set(answered.values()))
+    by_name = {m.message.name: m for m in every}
     return ServiceShape(service, every, consumed, produced, envelope_profile(model),
-                        model.revision, model.name)
+                        model.revision, model.name,
+                        replies={q: by_name[r] for q, r in answered.items()})
 
 
 def type_names(shape: ServiceShape, scope: Scope) -> dict[str, str]:

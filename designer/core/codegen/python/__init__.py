@@ -210,6 +210,13 @@ def _object_block(n: Node, name: str, doc: str, types: _Types) -> dict[str, Any]
             "extra": "forbid" if n.closed else "allow", "python_re": python_re}
 
 
+def _bad_reply(cases: Any) -> str | None:
+    """The invalid payload a generated test has a responder return: a missing required field
+    when the reply has one (what a half-built answer looks like), else the first violation."""
+    pick = next((v for v in cases if v.keyword == "required"), cases[0] if cases else None)
+    return _json_literal(pick.payload) if pick is not None else None
+
+
 def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     """The Python project of one service."""
     from designer.core.codegen import GENERATOR
@@ -290,10 +297,18 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
             "valid": valid,
             "cases": [(py_string(v.keyword), py_string(v.path), _json_literal(v.payload))
                       for v in cases],
+            "reply_cls": "", "reply_example": "", "reply_valid": False, "reply_bad": None,
         })
     by_name = {x["name"]: x for x in msgs}
+    for query, reply in shape.replies.items():  # a query's responder returns its reply's type
+        r = by_name[reply.message.name]
+        by_name[query].update({"reply_cls": r["cls"], "reply_example": r["example"], "reply_valid": r["valid"],
+                               "reply_bad": _bad_reply(contracts[reply.message.name].cases)})
     consumed = [by_name[m.message.name] for m in shape.consumed]
     routes = [by_name[m.message.name] for m in common.routes(shape.consumed)]
+    returns = [f"m.{h['reply_cls']}" if h["reply_cls"] else "JsonValue" if h["kind"] == "query" else "None"
+               for h in routes]
+    returns = list(dict.fromkeys(r for r in returns if not (r == "None" and "JsonValue" in returns)))
     produced = [by_name[m.message.name] for m in shape.produced]
 
     def comment(lines: list[str]) -> str:
@@ -315,6 +330,9 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         "first_route": next((h for h in routes if h["kind"] != "query" and h["valid"]), None),
         "query_route": next((h for h in routes if h["kind"] == "query" and h["valid"]), None),
         "has_queries": any(h["kind"] == "query" for h in routes),
+        "untyped_queries": any(h["kind"] == "query" and not h["reply_cls"] for h in consumed),
+        "has_replies": any(h["reply_cls"] for h in routes),
+        "dispatch_returns": " | ".join(returns) or "None",
         "env": env,
         "env_fields": [(wire, role) for wire, role in env_fields],
         "service_name": py_string(shape.service.name),
