@@ -185,6 +185,12 @@ def test_typescript_from_the_demo_model_enforces_its_schemas(tmp_path: Path) -> 
         package = json.loads((project / "package.json").read_text(encoding="utf-8"))
         assert package["dependencies"] == {"zod": "4.6.7"}
         _check_typescript(tsc, node, project)
+    # GetOrderStatus's responder resolves to OrderStatusReported, checked before it is sent.
+    order = tmp_path / "order-service"
+    assert "Promise<m.OrderStatusReported>" in (order / "src" / "handlers.ts").read_text(encoding="utf-8")
+    out = _run([node, "--test", "dist/test/"], order)
+    assert "ok " in out.stdout and "- an invalid reply is never sent" in out.stdout, out.stdout
+    assert "not ok" not in out.stdout
     payment = tmp_path / "payment-service"
     bad = _run(["sh", "bin/validate", "OrderPlaced"], payment, ISSUE_PAYLOAD, ok=(1,))
     for path in ("$.items[0].productId", "$.items[0].quantity", "$.orderId", "$.bogus"):
