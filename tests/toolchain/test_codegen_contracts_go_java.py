@@ -263,6 +263,12 @@ def test_java_from_the_demo_model_compiles_with_xlint_werror_and_passes_its_cont
     _regenerate_keeps_your_handlers(DEMO, "java", tmp_path / "demo", "AppHandlers.java")
     for project in projects:
         _java_project_checks(project, javac, java, cp)
+    # GetOrderStatus's responder returns the OrderStatusReported record; MessagesTest (run above)
+    # has it return an invalid one and expects the dispatcher to throw instead of answering.
+    order = tmp_path / "demo" / "order-service"
+    handlers = next(order.rglob("Handlers.java")).read_text()
+    assert "default Messages.OrderStatusReported answerGetOrderStatus(" in handlers
+    assert "anInvalidReplyIsNeverSent();" in next(order.rglob("MessagesTest.java")).read_text()
     messages = next((tmp_path / "demo" / "payment-service").rglob("Messages.java")).read_text()
     # Records with primitives for required numbers; no hand-written JSON parser any more.
     assert "@JsonProperty(\"quantity\") long quantity" in messages
