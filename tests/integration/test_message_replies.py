@@ -76,3 +76,29 @@ def test_deleting_the_reply_clears_the_link_and_undo_brings_it_back(demo_team: T
     assert undo
     assert editor.post(undo.group(1).replace("&amp;", "&"), {"immediate": "1"}).status_code == 302
     assert _reply_of(demo_team, "GetOrderStatus") == "OrderStatusReported"
+
+
+def test_importing_a_real_request_reply_document_links_its_replies(demo_team: Team, member_client: Any) -> None:
+    """A merge import creates a query and its reply in one change set (the reply is written
+    first), through the import page; undoing the import removes both."""
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    doc = (Path(__file__).resolve().parents[1] / "fixtures" / "asyncapi_real" / "asyncapi+spec@v3.0.0"
+           / "examples" / "kraken-websocket-request-reply-multiple-channels-asyncapi.yml")
+    editor = member_client(demo_team, "editor")
+    url = reverse("import_model", args=[demo_team.slug])
+    page = editor.post(url, {"file": SimpleUploadedFile(doc.name, doc.read_bytes()), "mode": "merge"})
+    pending = re.search(r'name="pending" value="([^"]+)"', page.content.decode())
+    assert pending, page.content[:2000]
+    assert editor.post(url, {"pending": pending.group(1), "mode": "merge"}).status_code == 302
+    assert _reply_of(demo_team, "ping") == "pong"
+    assert _reply_of(demo_team, "subscribe") == "subscriptionStatus"
+    assert _reply_of(demo_team, "GetOrderStatus") == "OrderStatusReported"  # the demo's own is kept
+    imported = Change.objects.filter(team=demo_team, action="import").latest("id")
+    recorded = {(st.kind, st.name): st.after for st in imported.states.all()}
+    assert recorded[("message", "ping")]["reply"] == "pong"
+    restore = reverse("change_restore", args=[demo_team.slug, imported.pk]) + "?scope=undo"
+    assert editor.post(restore, {"immediate": "1"}).status_code == 302
+    assert not Message.objects.filter(team=demo_team, name__in=["ping", "pong"]).exists()
