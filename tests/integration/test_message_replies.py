@@ -102,3 +102,17 @@ def test_importing_a_real_request_reply_document_links_its_replies(demo_team: Te
     restore = reverse("change_restore", args=[demo_team.slug, imported.pk]) + "?scope=undo"
     assert editor.post(restore, {"immediate": "1"}).status_code == 302
     assert not Message.objects.filter(team=demo_team, name__in=["ping", "pong"]).exists()
+
+
+def test_another_teams_message_cannot_be_a_reply_and_viewers_cannot_set_one(
+        demo_team: Team, member_client: Any, make_team: Any) -> None:
+    other = make_team()
+    foreign = Message.objects.create(team=other, name="Foreign", kind="event")
+    query = Message.objects.get(team=demo_team, name="GetOrderStatus")
+    url = reverse("element_edit", args=[demo_team.slug, "messages", query.pk])
+    resp = member_client(demo_team, "editor").post(url, _form_data(query, reply=foreign.pk))
+    assert resp.status_code == 422 and "Select a valid choice" in resp.content.decode()
+    viewer = member_client(demo_team, "viewer")
+    other_reply = Message.objects.get(team=demo_team, name="OrderShipped")
+    assert viewer.post(url, _form_data(query, reply=other_reply.pk)).status_code in (403, 404)
+    assert _reply_of(demo_team, "GetOrderStatus") == "OrderStatusReported"
