@@ -229,11 +229,14 @@ def c_string(text: str, astral: str = "utf16") -> str:
 
 
 def py_string(text: str) -> str:
-    """A double-quoted, ASCII-only Python string literal for ``text``."""
-    out = ['"']
-    for ch in clean(text):
+    """An ASCII-only Python string literal for ``text``, quoted the way ``ruff format`` (and
+    black) settles on: double quotes, unless the text has more double quotes than single ones."""
+    text = clean(text)
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    out = [quote]
+    for ch in text:
         o = ord(ch)
-        if ch in '"\\':
+        if ch in (quote, "\\"):
             out.append("\\" + ch)
         elif 0x20 <= o < 0x7F:
             out.append(ch)
@@ -243,7 +246,7 @@ def py_string(text: str) -> str:
             out.append(f"\\u{o:04x}")
         else:
             out.append(f"\\U{o:08x}")
-    out.append('"')
+    out.append(quote)
     return "".join(out)
 
 

@@ -171,7 +171,10 @@ def _lit(v: Any) -> str:
 def _json_literal(value: Any) -> str:
     """A Python string literal holding ``value`` as ASCII JSON text (a JSON string literal of
     ASCII text is a valid Python literal with the same value; far faster than py_string)."""
-    return json.dumps(json.dumps(value, ensure_ascii=True))
+    text = json.dumps(value, ensure_ascii=True)
+    if text.count('"') > text.count("'"):  # the quotes ruff format settles on (fewer escapes)
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return json.dumps(text)
 
 
 def _object_block(n: Node, name: str, doc: str, types: _Types) -> dict[str, Any]:
