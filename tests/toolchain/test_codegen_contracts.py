@@ -66,6 +66,8 @@ def _codegen(model: Path, lang: str, out: Path) -> list[Path]:
 def _check_python(project: Path) -> None:
     bindir = Path(sys.executable).parent
     _run([str(bindir / "ruff"), "check", "--no-cache", "."], project)
+    # Issue 12: generated Python is already as ruff format writes it (the project's line length).
+    _run([str(bindir / "ruff"), "format", "--check", "--no-cache", "."], project)
     _run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, "."],
          project)
     _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:django", "tests"],
