@@ -179,7 +179,7 @@ def _fit(indent: int, head: str, args: list[str], tail: str = "", collection: bo
     trailing comma, a too-long ``X[Y]`` argument split at its bracket. A ``collection`` (a tuple
     literal) never takes the middle form. Arguments are single-line: templates hoist long nested
     literals."""
-    left, right = brackets
+    left, right = brackets[0], brackets[1]
     single_tuple = collection and brackets == "()" and len(args) == 1  # ("a",)
     one = f"{head}{left}{', '.join(args)}{',' if single_tuple else ''}{right}{tail}"
     if indent + len(one) <= LINE_LENGTH:
