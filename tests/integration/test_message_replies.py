@@ -116,3 +116,25 @@ def test_another_teams_message_cannot_be_a_reply_and_viewers_cannot_set_one(
     other_reply = Message.objects.get(team=demo_team, name="OrderShipped")
     assert viewer.post(url, _form_data(query, reply=other_reply.pk)).status_code in (403, 404)
     assert _reply_of(demo_team, "GetOrderStatus") == "OrderStatusReported"
+
+
+def test_a_proposal_changes_a_reply_and_its_merge_keeps_it(demo_team: Team, member_client: Any) -> None:
+    """A reply edited in a proposal is not live until merged; the merge writes it, recorded."""
+    author, reviewer = member_client(demo_team, "editor"), member_client(demo_team, "editor")
+    assert author.post(reverse("proposal_list", args=[demo_team.slug]), {"title": "Answer with OrderShipped"}
+                       ).status_code == 302
+    from designer.proposals.models import Proposal
+
+    proposal = Proposal.objects.filter(team=demo_team).latest("id")
+    query = Message.objects.get(team=demo_team, name="GetOrderStatus")
+    shipped = Message.objects.get(team=demo_team, name="OrderShipped")
+    url = reverse("proposal_element_edit", args=[demo_team.slug, proposal.pk, "messages", query.pk])
+    assert author.post(url, _form_data(query, reply=shipped.pk)).status_code == 302
+    assert _reply_of(demo_team, "GetOrderStatus") == "OrderStatusReported"  # nothing live moved
+    action = "proposal_action"
+    assert reviewer.post(reverse(action, args=[demo_team.slug, proposal.pk, "approve"])).status_code == 302
+    assert reviewer.post(reverse(action, args=[demo_team.slug, proposal.pk, "merge"])).status_code == 302
+    assert _reply_of(demo_team, "GetOrderStatus") == "OrderShipped"
+    merged = Change.objects.filter(team=demo_team).latest("id")
+    state = merged.states.get(kind="message", name="GetOrderStatus")
+    assert (state.before["reply"], state.after["reply"]) == ("OrderStatusReported", "OrderShipped")
