@@ -138,3 +138,12 @@ def test_a_proposal_changes_a_reply_and_its_merge_keeps_it(demo_team: Team, memb
     merged = Change.objects.filter(team=demo_team).latest("id")
     state = merged.states.get(kind="message", name="GetOrderStatus")
     assert (state.before["reply"], state.after["reply"]) == ("OrderStatusReported", "OrderShipped")
+
+
+def test_renaming_the_reply_renames_the_link_in_the_model(demo_team: Team, member_client: Any) -> None:
+    editor = member_client(demo_team, "editor")
+    assert _reply_of(demo_team, "GetOrderStatus") == "OrderStatusReported"  # the snapshot is cached here
+    reply = Message.objects.get(team=demo_team, name="OrderStatusReported")
+    url = reverse("element_edit", args=[demo_team.slug, "messages", reply.pk])
+    assert editor.post(url, _form_data(reply, name="OrderStatusAnswered")).status_code == 302
+    assert _reply_of(demo_team, "GetOrderStatus") == "OrderStatusAnswered"  # the patched snapshot follows
