@@ -127,6 +127,8 @@ class Channel(Element):
 class Message(Element):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="messages")
     channel = models.ForeignKey(Channel, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages")
+    # A query's reply (another message of the team); deleting the reply clears the link (recorded).
+    reply = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies_to")
 
     class Meta(Element.Meta):
         constraints = [models.UniqueConstraint(fields=["team", "name"], name="message_name_unique")]

@@ -422,10 +422,10 @@ def dangling(states: Mapping[tuple[str, str], State | None]) -> list[tuple[str, 
     present = {key for key, state in states.items() if state is not None}
     out: list[tuple[str, str, str, str]] = []
 
-    def check(kind: Kind, owner: tuple[str, str], state: Mapping[str, Any]) -> None:
+    def check(kind: Kind, owner: tuple[str, str], state: Mapping[str, Any], part: bool = False) -> None:
         for attr in kind.refs:
             value = state.get(attr.name)
-            if value and attr.ref != owner[0] and (attr.ref, value) not in present:
+            if value and not (part and attr.ref == owner[0]) and (attr.ref, value) not in present:
                 out.append((*owner, attr.ref, value))
 
     for (key, name), state in states.items():
@@ -434,12 +434,12 @@ def dangling(states: Mapping[tuple[str, str], State | None]) -> list[tuple[str, 
         kind = kinds.BY_KEY[key]
         check(kind, (key, name), state)
         for rel in state.get("relations") or () if kind is MESSAGE else ():
-            check(RELATION, (key, name), rel)
+            check(RELATION, (key, name), rel, part=True)
             numbers = {v["version"] for v in state.get("versions") or ()}
             if rel.get("version") and rel["version"] not in numbers:
                 out.append((key, name, "version", rel["version"]))
         for step in state.get("steps") or () if kind is FLOW else ():
-            check(STEP, (key, name), step)
+            check(STEP, (key, name), step, part=True)
     return sorted(set(out))
 
 

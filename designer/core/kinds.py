@@ -200,6 +200,7 @@ CHANNEL = declare(Channel, "channel", "channels", overrides={
 MESSAGE = declare(Message, "message", "messages", overrides={
     "kind": choice(MESSAGE_KINDS),
     "channel": ref("channel", missing=_CHANNEL_MISSING),
+    "reply": ref("message", missing="the reply {value!r} of {what} is not a message"),
 })
 FLOW = declare(Flow, "flow", "flows", overrides={
     "style": choice(FLOW_STYLES),

@@ -69,6 +69,7 @@ class Message:
     description: str = ""
     owner: str = ""
     channel: str = ""  # default channel for its relations
+    reply: str = ""  # a query's (or answering command's) reply: another message's name, "" for none
     versions: tuple[Version, ...] = ()
     extensions: Mapping[str, JSON] = field(default_factory=dict)
 

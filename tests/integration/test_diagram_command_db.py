@@ -25,7 +25,7 @@ def test_it_draws_the_demo_team_as_dot_with_every_element(demo_team: Any, tmp_pa
     keys = ([f"services/{n}" for n in Service.objects.filter(team=demo_team).values_list("name", flat=True)]
             + [f"messages/{n}" for n in Message.objects.filter(team=demo_team).values_list("name", flat=True)]
             + [f"channels/{n}" for n in Channel.objects.filter(team=demo_team).values_list("name", flat=True)])
-    assert len(keys) == 18
+    assert len(keys) == 19  # 5 services, 9 messages (with the reply OrderStatusReported), 5 channels
     for key in keys:
         assert f'"{node_id(key)}" [' in dot, key
 

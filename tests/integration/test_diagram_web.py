@@ -82,7 +82,7 @@ def test_it_draws_every_element_of_the_demo_team_with_a_link_to_its_page(owner: 
     expected = ([("services", Service, s.name) for s in Service.objects.filter(team=demo_team)]
                 + [("messages", Message, m.name) for m in Message.objects.filter(team=demo_team)]
                 + [("channels", Channel, c.name) for c in Channel.objects.filter(team=demo_team)])
-    assert len(expected) == 18
+    assert len(expected) == 19  # 5 services, 9 messages (OrderStatusReported: the reply of GetOrderStatus), 5 channels
     for coll, model, name in expected:
         node = _node(svg, f"{coll}/{name}")
         assert node is not None, f"{coll}/{name} is not drawn"

@@ -66,6 +66,8 @@ def _codegen(model: Path, lang: str, out: Path) -> list[Path]:
 def _check_python(project: Path) -> None:
     bindir = Path(sys.executable).parent
     _run([str(bindir / "ruff"), "check", "--no-cache", "."], project)
+    # Issue 12: generated Python is already as ruff format writes it (the project's line length).
+    _run([str(bindir / "ruff"), "format", "--check", "--no-cache", "."], project)
     _run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, "."],
          project)
     _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:django", "tests"],
@@ -114,6 +116,33 @@ def test_python_from_the_demo_model_enforces_its_schemas(tmp_path: Path) -> None
     out = _run([sys.executable, "-c", script], payment)
     problems = dict(json.loads(out.stdout))
     assert {"$.data.items[0].productId", "$.data.bogus"} <= set(problems), problems
+    # GetOrderStatus is answered with its reply, OrderStatusReported: the responder returns that
+    # type, and a reply built without validation is refused before it is sent.
+    order = tmp_path / "order-service"
+    assert "-> m.OrderStatusReported:" in (order / "order_service" / "handlers.py").read_text()
+    script = (
+        "import json\n"
+        "from order_service import messages as m\n"
+        "from order_service.dispatcher import Dispatcher\n"
+        "from order_service.handlers import Handlers\n"
+        "from order_service.idempotency import InMemoryIdempotencyStore\n"
+        "class H(Handlers):\n"
+        "    reply = m.OrderStatusReported.model_construct(status='shipped')\n"
+        "    def answer_get_order_status(self, message, envelope):\n"
+        "        return self.reply\n"
+        "store = InMemoryIdempotencyStore()\n"
+        "d = Dispatcher(H(), store, store)\n"
+        "env = {'eventId': 'q1', 'eventType': 'order.get-status', 'version': '1.0',\n"
+        "       'timestamp': '2025-03-16T09:00:00Z', 'source': 'shipping-service', 'data': {'orderId': 'o1'}}\n"
+        "try:\n"
+        "    d.dispatch(json.dumps(env))\n"
+        "except m.InvalidMessage as exc:\n"
+        "    print(json.dumps(exc.problems))\n"
+        "H.reply = m.OrderStatusReported(orderId='o1', status='paid')\n"
+        "assert d.dispatch(json.dumps(env)) == H.reply\n"
+    )
+    refused = dict(json.loads(_run([sys.executable, "-c", script], order).stdout))
+    assert "$.orderId" in refused, refused
 
 
 def test_regenerating_python_keeps_the_developers_handlers(tmp_path: Path) -> None:
@@ -158,6 +187,12 @@ def test_typescript_from_the_demo_model_enforces_its_schemas(tmp_path: Path) -> 
         package = json.loads((project / "package.json").read_text(encoding="utf-8"))
         assert package["dependencies"] == {"zod": "4.6.7"}
         _check_typescript(tsc, node, project)
+    # GetOrderStatus's responder resolves to OrderStatusReported, checked before it is sent.
+    order = tmp_path / "order-service"
+    assert "Promise<m.OrderStatusReported>" in (order / "src" / "handlers.ts").read_text(encoding="utf-8")
+    out = _run([node, "--test", "dist/test/"], order)
+    assert "ok " in out.stdout and "- an invalid reply is never sent" in out.stdout, out.stdout
+    assert "not ok" not in out.stdout
     payment = tmp_path / "payment-service"
     bad = _run(["sh", "bin/validate", "OrderPlaced"], payment, ISSUE_PAYLOAD, ok=(1,))
     for path in ("$.items[0].productId", "$.items[0].quantity", "$.orderId", "$.bogus"):

@@ -111,6 +111,12 @@ class MessageKind(ElementKind):
 
     def clean_form(self, form: forms.Form, data: dict[str, Any]) -> None:
         schema_check(form, data)
+        reply = data.get("reply")
+        if reply is not None and not form.errors.get("reply"):
+            if data.get("kind") == "event":
+                form.add_error("reply", "An event has no reply; only a query or a command answers.")
+            elif reply.name == data.get("name"):
+                form.add_error("reply", "A message cannot be its own reply.")
 
     def name_hints(self, name: str, params: Mapping[str, str]) -> list[dict[str, str]]:
         from designer.lintreview import selectors as linting
@@ -161,12 +167,13 @@ class MessageKind(ElementKind):
         out += [f"step {s.position} of flow {s.flow.name}"
                 for s in FlowStep.objects.filter(message=obj).select_related("flow")]
         out.append(f"{obj.versions.count()} schema version(s)")
+        out += [f"the reply of {m.kind} {m.name} (the link is cleared)" for m in obj.replies_to.all()]
         return out
 
     def affected(self, obj: Any) -> list[Any]:
         from designer.catalog.models import Flow
 
-        return list(Flow.objects.filter(steps__message=obj).distinct())
+        return [*Flow.objects.filter(steps__message=obj).distinct(), *obj.replies_to.exclude(pk=obj.pk)]
 
 
 def _sync_versions(message: Any, states: list[Mapping[str, Any]], *, created: bool) -> None:
@@ -255,6 +262,7 @@ KIND = MessageKind(
                       display="code"),
         "description": Field(long=True),
         "owner": Field(max_length=120),
+        "reply": Field(label="Reply", help="For a query (or a command that answers): the message sent back."),
     },
     list_columns=(Column("Kind", "kind", "kind"), Column("Wire type", "wire_type", "code"),
                   Column("Producers", "n_producers"), Column("Consumers", "n_consumers")),

@@ -30,7 +30,9 @@ def changeset_apply(*, team: Team, changes: ChangeSet, expect_before: bool = Fal
     refs = Refs(team)
     order = {k.key: i for i, k in enumerate(kinds.KINDS)}
     deletes = sorted((c for c in changes.elements if c.after is None), key=lambda c: -order[c.kind])
-    writes = sorted((c for c in changes.elements if c.after is not None), key=lambda c: order[c.kind])
+    writes = [c for c in changes.elements if c.after is not None]
+    replies = _reply_depths(writes)
+    writes.sort(key=lambda c: (order[c.kind], replies.get(c.name, 0) if c.kind == "message" else 0))
     for change in [*deletes, *writes]:
         kind = kinds.by_key(change.kind)
         row = refs.find(kind.key, change.name)
@@ -53,6 +55,20 @@ def changeset_apply(*, team: Team, changes: ChangeSet, expect_before: bool = Fal
         element_write(team=team, kind=kind, row=row, state=after, refs=refs)
     if changes.settings:
         team_settings_write(team=team, settings={k: after for k, (_, after) in changes.settings.items()})
+
+
+def _reply_depths(writes: list[Any]) -> dict[str, int]:
+    """How many written messages each written message's reply chain goes through, so a reply
+    is written before the query that names it (a message names another message)."""
+    reply = {c.name: (c.after or {}).get("reply") or "" for c in writes if c.kind == "message"}
+    depths: dict[str, int] = {}
+    for name in reply:
+        depth, seen, at = 0, {name}, reply[name]
+        while at in reply and at not in seen:
+            depth, at = depth + 1, reply[at]
+            seen.add(at)
+        depths[name] = depth
+    return depths
 
 
 def team_settings_write(*, team: Team, settings: dict[str, Any]) -> None:

@@ -229,11 +229,14 @@ def c_string(text: str, astral: str = "utf16") -> str:
 
 
 def py_string(text: str) -> str:
-    """A double-quoted, ASCII-only Python string literal for ``text``."""
-    out = ['"']
-    for ch in clean(text):
+    """An ASCII-only Python string literal for ``text``, quoted the way ``ruff format`` (and
+    black) settles on: double quotes, unless the text has more double quotes than single ones."""
+    text = clean(text)
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    out = [quote]
+    for ch in text:
         o = ord(ch)
-        if ch in '"\\':
+        if ch in (quote, "\\"):
             out.append("\\" + ch)
         elif 0x20 <= o < 0x7F:
             out.append(ch)
@@ -243,7 +246,7 @@ def py_string(text: str) -> str:
             out.append(f"\\u{o:04x}")
         else:
             out.append(f"\\U{o:08x}")
-    out.append('"')
+    out.append(quote)
     return "".join(out)
 
 
@@ -699,6 +702,8 @@ class ServiceShape:
     revision: str
     model_name: str
     extras: dict[str, Any] = field(default_factory=dict)
+    # A consumed query's reply (``Message.reply``): its responder returns that message's type.
+    replies: dict[str, MessageShape] = field(default_factory=dict)
 
 
 def shape_service(model: Model, service: Service, cache: dict[str, MessageShape]) -> ServiceShape:
@@ -716,9 +721,13 @@ def shape_service(model: Model, service: Service, cache: dict[str, MessageShape]
 
     consumed = shapes(r.message for r in model.consumed_by(service.name))
     produced = shapes(r.message for r in model.produced_by(service.name))
-    every = shapes({m.message.name for m in consumed + produced})
+    answered = {m.message.name: m.message.reply for m in consumed
+                if m.message.kind == "query" and m.message.reply in model.messages_by_name}
+    every = shapes({m.message.name for m in consumed + produced} | set(answered.values()))
+    by_name = {m.message.name: m for m in every}
     return ServiceShape(service, every, consumed, produced, envelope_profile(model),
-                        model.revision, model.name)
+                        model.revision, model.name,
+                        replies={q: by_name[r] for q, r in answered.items()})
 
 
 def type_names(shape: ServiceShape, scope: Scope) -> dict[str, str]:

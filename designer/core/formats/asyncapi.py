@@ -11,8 +11,9 @@ Import (``load`` / ``load_data``):
 - operations become relations: AsyncAPI 3 ``send`` -> produces, ``receive`` -> consumes;
   AsyncAPI 2 ``subscribe`` (the application publishes) -> produces, ``publish`` -> consumes. An
   operation's ``reply`` messages get the opposite relation (whoever receives a request sends
-  its reply). The service is the operation's ``x-service`` (or the channel's), else the
-  service the document describes (derived from ``info.title``).
+  its reply), and the request's ``Message.reply`` names the first reply message. The service
+  is the operation's ``x-service`` (or the channel's), else the service the document describes
+  (derived from ``info.title``).
 - a message's name is what its author wrote: ``name``, ``messageId``, the component key, the
   key in the channel's ``messages``, ``title`` or the payload's ``title``. Only a message that
   has none of these (an anonymous AsyncAPI 2 message) is named after its operation or channel,
@@ -37,6 +38,7 @@ structures (security requirements, bindings, parameters, servers) in their 3.0 f
 from __future__ import annotations
 
 import copy
+import dataclasses
 import posixpath
 import re
 from collections.abc import Iterator, Mapping
@@ -772,7 +774,16 @@ class _Reader:
     # -- building the model --
     def _model(self, title: str, description: str) -> Model:
         roles = self._roles()
-        messages = tuple(self._to_message(name, parts, roles.get(name)) for name, parts in self.messages.items())
+        # An operation's reply links its request to the reply message (the first one listed: the
+        # model keeps one reply per query; the others stay relations and kept reply messages).
+        links: dict[str, str] = {}
+        for requests, replies in self.exchanges:
+            for request in requests:
+                if replies and replies[0] != request:
+                    links.setdefault(request, replies[0])
+        messages = tuple(
+            dataclasses.replace(m, reply=links.get(m.name, "")) if m.kind != "event" else m
+            for m in (self._to_message(name, parts, roles.get(name)) for name, parts in self.messages.items()))
         channels = tuple(
             Channel(name=cid, broker=c["broker"], description=c["description"], partition_key=c["partition_key"],
                     extensions={"x-asyncapi-channel": _drop_empty(c["kept"])})
@@ -1285,6 +1296,20 @@ class _Writer:
             op_id = self._unique_key(_safe_id(f"{r.service}.{action}.{r.message}"), ops)
             out = self._operation(action, cid, [r.message], msg_keys, channels)
             out["x-service"] = r.service
+            # A query's reply (Message.reply): the operation's AsyncAPI 3 ``reply``, on the
+            # channel the same service uses for the reply message (the other direction).
+            request = self.model.messages_by_name.get(r.message)
+            back = "consumes" if r.role == "produces" else "produces"
+            if request is not None and request.reply and request.reply in msg_keys:
+                answer = next((x for x in self.relations if (x.service, x.message, x.role)
+                               == (r.service, request.reply, back)), None)
+                reply_cid = self._channel_id(answer) if answer is not None else str(r.channel or request.channel)
+                if reply_cid and self._ckey(reply_cid) in channels:
+                    reply = self._reply({"channel": reply_cid, "messages": [request.reply]}, channels,
+                                        comp_messages, msg_keys)
+                    if reply:
+                        out["reply"] = reply
+                        done.add((r.service, request.reply, back))
             ops[op_id] = out
             done.add((r.service, r.message, r.role))
         return ops

@@ -129,3 +129,13 @@ def test_it_shows_a_schema_change_property_by_property() -> None:
     lines = {f.what: f for f in element_diff("message", before, after)}
     assert lines["version 1 schema a"].after == '{"type": "integer"}' and not lines["version 1 schema a"].removes
     assert lines["version 1 schema b.c"].removes and lines["version 1 schema b.c"].after == ""
+
+
+def test_a_reply_naming_a_missing_message_dangles() -> None:
+    """Issue 12: ``Message.reply`` names another message; one that is gone is a dangling name."""
+    from designer.core.changeset import dangling
+
+    states = {("message", "Q"): {"name": "Q", "kind": "query", "reply": "R", "versions": [], "relations": []}}
+    assert dangling(states) == [("message", "Q", "message", "R")]
+    states[("message", "R")] = {"name": "R", "versions": [], "relations": []}
+    assert dangling(states) == []

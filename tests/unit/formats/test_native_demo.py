@@ -107,3 +107,17 @@ def test_every_yaml_example_in_the_format_docs_loads() -> None:
     for block in blocks:
         model = native.load(block)
         assert model.messages, block
+
+
+def test_the_demo_query_names_its_reply_and_a_bad_reply_is_refused() -> None:
+    """Issue 12: ``reply: MessageName`` is read, written back, and checked (declared, not on an event)."""
+    from designer.core.formats.errors import FormatError
+
+    src = (Path(__file__).resolve().parents[3] / "designer" / "catalog" / "demo" / "shop.yaml").read_text()
+    model = native.load(src)
+    assert {m.name: m.reply for m in model.messages}["GetOrderStatus"] == "OrderStatusReported"
+    assert "  reply: OrderStatusReported\n" in native.dump(model)
+    with pytest.raises(FormatError, match="did you mean 'OrderStatusReported'"):
+        native.load(src.replace("reply: OrderStatusReported", "reply: OrderStatusReportd"))
+    with pytest.raises(FormatError, match="is an event and has no reply"):
+        native.load(src.replace("kind: query", "kind: event"))

@@ -135,6 +135,10 @@ def _scope_lower(scope: Scope) -> Any:
     return Lower()
 
 
+# Constraints a Go value of the right type can still break (json.Unmarshal takes the payload).
+_STRUCT_CONSTRAINTS = frozenset({"minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum",
+                                 "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems"})
+
 def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     """The Go module of one service."""
     from designer.core.codegen import GENERATOR
@@ -241,6 +245,21 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
                 m.message.description for m in shape.messages
                 if m.message.name == x["name"]) or ""), "")
     by_name = {x["name"]: x for x in msgs}
+    for x in msgs:
+        x.update({"reply_type": "", "reply_zero": "nil", "reply_decoder": "", "reply_example": "", "reply_bad": ""})
+    for query, reply in shape.replies.items():  # a query's responder returns its reply's type
+        r = by_name[reply.message.name]
+        cases = sc.test_cases(reply.message, shape.profile)
+        # A value a responder can really build (it unmarshals into the struct) that breaks a
+        # constraint: the generated test has a responder return it.
+        bad = next((c_string(common.json_text(payload), astral="go") for what, payload, _ in cases.bad
+                    if what in _STRUCT_CONSTRAINTS), "")
+        plain = not any(b.get("custom") or b["kind"] == "raw" for b in blocks if b["name"] == r["type"])
+        struct = any(b["kind"] == "object" for b in blocks if b["name"] == r["type"])
+        by_name[query].update({"reply_type": r["type"], "reply_decoder": r["decoder"],
+                               "reply_zero": r["type"] + "{}" if struct else f"*new({r['type']})",
+                               "reply_example": r["example"] if r["valid"] else "",
+                               "reply_bad": bad if plain else ""})
     env_fields = common.ENVELOPE_FIELDS[shape.profile]
     go_env = {"id": "ID", "type": "Type", "source": "Source", "time": "Time", "version": "Version",
               "correlation": "CorrelationID", "specversion": "SpecVersion",

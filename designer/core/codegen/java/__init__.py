@@ -79,6 +79,10 @@ def _xml(text: str) -> str:
         ">", "&gt;")
 
 
+# Constraints a record of the right types can still break (Jackson maps the payload).
+_RECORD_CONSTRAINTS = frozenset({"minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum",
+                                 "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems"})
+
 def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     """The Maven-layout Java project of one service."""
     from designer.core.codegen import GENERATOR
@@ -162,6 +166,17 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
             **{k: v for k, v in info[msg.name].items() if k != "nullable"},
         })
     by_name = {x["name"]: x for x in msgs}
+    for x in msgs:
+        x.update({"reply_type": "", "reply_label": "", "reply_example": "", "reply_bad": ""})
+    for query, reply in shape.replies.items():  # a query's responder returns its reply's record
+        r = by_name[reply.message.name]
+        cases = sc.test_cases(reply.message, shape.profile)
+        # A record a responder can really build (Jackson maps it) that breaks a constraint.
+        bad = next((c_string(common.json_text(payload)) for what, payload, _ in cases.bad
+                    if what in _RECORD_CONSTRAINTS), "")
+        by_name[query].update({"reply_type": r["type"], "reply_label": r["label"],
+                               "reply_example": r["example"] if r["valid"] else "",
+                               "reply_bad": "" if r["raw"] else bad})
     env_fields = common.ENVELOPE_FIELDS[shape.profile]
     java_env = {"id": "id", "type": "type", "source": "source", "time": "time",
                 "version": "version", "correlation": "correlationId", "specversion": "specVersion",

@@ -162,16 +162,118 @@ def _lit(v: Any) -> str:
     if isinstance(v, bool) or v is None:
         return repr(v)
     if isinstance(v, (int, float)):
-        return repr(v)
+        return repr(v).replace("e+", "e")  # 1e308, as ruff format writes exponents
     if isinstance(v, list):
         return "(" + ", ".join(_lit(x) for x in v) + ("," if len(v) == 1 else "") + ")"
     return py_string(json.dumps(v, sort_keys=True))
 
 
+LINE_LENGTH = 120  # the generated pyproject's [tool.ruff] line-length
+
+
+def _fit(indent: int, head: str, args: list[str], tail: str = "", collection: bool = False,
+         brackets: str = "()") -> str:
+    """``head(args)tail`` laid out as ``ruff format`` lays it out, for code starting at column
+    ``indent``: on one line when it fits; else the arguments on one indented line (a call's, a
+    def's or a subscript's, when they fit, or a single argument); else one per line with a
+    trailing comma, a too-long ``X[Y]`` argument split at its bracket. A ``collection`` (a tuple
+    literal) never takes the middle form. Arguments are single-line: templates hoist long nested
+    literals."""
+    left, right = brackets[0], brackets[1]
+    single_tuple = collection and brackets == "()" and len(args) == 1  # ("a",)
+    one = f"{head}{left}{', '.join(args)}{',' if single_tuple else ''}{right}{tail}"
+    if indent + len(one) <= LINE_LENGTH:
+        return one
+    if not args:  # def name() -> None: too long: ruff parenthesizes the return annotation
+        at = tail.find("-> ")
+        if at >= 0 and tail.endswith(":"):
+            return f"{head}{left}{right}{tail[:at]}-> (\n{' ' * (indent + 4)}{tail[at + 3:-1]}\n{' ' * indent}):"
+        return one
+    pad, inner, body = " " * indent, " " * (indent + 4), ", ".join(args)
+    if not single_tuple and (len(args) == 1 or (not collection and indent + 4 + len(body) <= LINE_LENGTH)):
+        return f"{head}{left}\n{inner}{body}\n{pad}{right}{tail}"
+    lines = []
+    for a in args:
+        at, union = a.find("["), _split_top(a, " | ")
+        if indent + 4 + len(a) + 1 > LINE_LENGTH and len(union) > 1:  # A | B | None: one operand a line
+            a = union[0] + "".join(f"\n{inner}| {u}" for u in union[1:])
+        elif indent + 4 + len(a) + 1 > LINE_LENGTH and at > 0 and a.endswith("]"):
+            a = _fit(indent + 4, a[:at], _split_top(a[at + 1:-1]), brackets="[]")
+        lines.append(f"{inner}{a},\n")
+    return f"{head}{left}\n" + "".join(lines) + f"{pad}{right}{tail}"
+
+
+def _split_top(text: str, sep: str = ",") -> list[str]:
+    """``text`` split at its top-level ``sep`` (outside brackets and string literals)."""
+    parts, depth, quote, start, i = [], 0, "", 0, 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0 and text.startswith(sep, i):
+            parts.append(text[start:i].strip())
+            start = i + len(sep)
+            i += len(sep) - 1
+        i += 1
+    parts.append(text[start:].strip())
+    return [p for p in parts if p]
+
+
+def _fit_if(indent: int, left: str, op: str, right: str) -> str:
+    """``if left op right:`` as ruff format wraps a too-long condition."""
+    one = f"if {left} {op} {right}:"
+    if indent + len(one) <= LINE_LENGTH:
+        return one
+    pad, inner = " " * indent, " " * (indent + 4)
+    if indent + 4 + len(one) - 4 <= LINE_LENGTH:
+        return f"if (\n{inner}{left} {op} {right}\n{pad}):"
+    return f"if (\n{inner}{left}\n{inner}{op} {right}\n{pad}):"
+
+
+def _field_line(ident: str, ann: str, args: list[str]) -> str:
+    """A model field ``ident: ann = value`` at column 4, as ruff format lays it out: the value
+    split first (``= Field(`` / ``= (None)``) when the line up to it fits, else the annotation."""
+    value = "" if not args else " = None" if args == ["default=None"] else f" = Field({', '.join(args)})"
+    one = f"{ident}: {ann}{value}"
+    if 4 + len(one) <= LINE_LENGTH:
+        return one
+    if value == " = None" and 4 + len(f"{ident}: {ann} = (") <= LINE_LENGTH:
+        return f"{ident}: {ann} = (\n        None\n    )"
+    if value.startswith(" = Field(") and 4 + len(f"{ident}: {ann} = Field(") <= LINE_LENGTH:
+        return _fit(4, f"{ident}: {ann} = Field", args)
+    union = _split_top(ann, " | ")
+    if len(union) > 1:  # a union annotation: parenthesized, then one operand a line
+        if 8 + len(ann) <= LINE_LENGTH:
+            return f"{ident}: (\n        {ann}\n    ){value}"
+        ops = []
+        for op in union:
+            at = op.find("[")
+            if 8 + len(op) > LINE_LENGTH and at > 0 and op.endswith("]"):
+                op = _fit(8, op[:at], _split_top(op[at + 1:-1]), brackets="[]")
+            ops.append(op)
+        return f"{ident}: (\n        " + "\n        | ".join(ops) + f"\n    ){value}"
+    at = ann.find("[")
+    if at > 0 and ann.endswith("]"):
+        return _fit(4, f"{ident}: {ann[:at]}", _split_top(ann[at + 1:-1]), value, brackets="[]")
+    return one
+
+
 def _json_literal(value: Any) -> str:
     """A Python string literal holding ``value`` as ASCII JSON text (a JSON string literal of
     ASCII text is a valid Python literal with the same value; far faster than py_string)."""
-    return json.dumps(json.dumps(value, ensure_ascii=True))
+    text = json.dumps(value, ensure_ascii=True)
+    if text.count('"') > text.count("'"):  # the quotes ruff format settles on (fewer escapes)
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return json.dumps(text)
 
 
 def _object_block(n: Node, name: str, doc: str, types: _Types) -> dict[str, Any]:
@@ -197,17 +299,20 @@ def _object_block(n: Node, name: str, doc: str, types: _Types) -> dict[str, Any]
             args.append("default=None")
         if ident != p.wire:
             args.append(f"alias={py_string(p.wire)}")
-        default = ""
-        if args == ["default=None"]:
-            default = " = None"
-        elif args:
+        if args and args != ["default=None"]:
             types.used.add("Field")
-            default = f" = Field({', '.join(args)})"
         desc = p.node.description
-        out.append({"ident": ident, "annotation": ann, "default": default,
-                    "comment": ["#: " + ln for ln in common.text_lines(desc)]})
+        out.append({"ident": ident, "line": _field_line(ident, ann, args),
+                    "comment": [("#: " + ln).rstrip() for ln in common.text_lines(desc)]})
     return {"kind": "object", "name": name, "doc": doc, "fields": out,
             "extra": "forbid" if n.closed else "allow", "python_re": python_re}
+
+
+def _bad_reply(cases: Any) -> str | None:
+    """The invalid payload a generated test has a responder return: a missing required field
+    when the reply has one (what a half-built answer looks like), else the first violation."""
+    pick = next((v for v in cases if v.keyword == "required"), cases[0] if cases else None)
+    return _json_literal(pick.payload) if pick is not None else None
 
 
 def generate_service(shape: common.ServiceShape) -> dict[str, str]:
@@ -290,10 +395,18 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
             "valid": valid,
             "cases": [(py_string(v.keyword), py_string(v.path), _json_literal(v.payload))
                       for v in cases],
+            "reply_cls": "", "reply_example": "", "reply_valid": False, "reply_bad": None,
         })
     by_name = {x["name"]: x for x in msgs}
+    for query, reply in shape.replies.items():  # a query's responder returns its reply's type
+        r = by_name[reply.message.name]
+        by_name[query].update({"reply_cls": r["cls"], "reply_example": r["example"], "reply_valid": r["valid"],
+                               "reply_bad": _bad_reply(contracts[reply.message.name].cases)})
     consumed = [by_name[m.message.name] for m in shape.consumed]
     routes = [by_name[m.message.name] for m in common.routes(shape.consumed)]
+    returns = [f"m.{h['reply_cls']}" if h["reply_cls"] else "JsonValue" if h["kind"] == "query" else "None"
+               for h in routes]
+    returns = list(dict.fromkeys(r for r in returns if not (r == "None" and "JsonValue" in returns)))
     produced = [by_name[m.message.name] for m in shape.produced]
 
     def comment(lines: list[str]) -> str:
@@ -315,6 +428,11 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         "first_route": next((h for h in routes if h["kind"] != "query" and h["valid"]), None),
         "query_route": next((h for h in routes if h["kind"] == "query" and h["valid"]), None),
         "has_queries": any(h["kind"] == "query" for h in routes),
+        "untyped_queries": any(h["kind"] == "query" and not h["reply_cls"] for h in consumed),
+        "has_replies": any(h["reply_cls"] for h in routes),
+        "dispatch_returns": " | ".join(returns) or "None",
+        "fit": _fit,
+        "fit_if": _fit_if,
         "env": env,
         "env_fields": [(wire, role) for wire, role in env_fields],
         "service_name": py_string(shape.service.name),

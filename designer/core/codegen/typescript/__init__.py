@@ -227,8 +227,16 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
             "cases": [(c_string(v.keyword), c_string(v.path),
                        json.dumps(json.dumps(v.payload, ensure_ascii=True), ensure_ascii=True))
                       for v in cases],
+            "reply_type": "", "reply_schema": "", "reply_name_lit": "", "reply_example": "", "reply_bad": "",
         })
     by_name = {x["name"]: x for x in msgs}
+    for query, reply in shape.replies.items():  # a query's responder resolves to its reply's type
+        r, rc = by_name[reply.message.name], contracts[reply.message.name]
+        bad = next((v for v in rc.cases if v.keyword == "required"), rc.cases[0] if rc.cases else None)
+        by_name[query].update({
+            "reply_type": r["type"], "reply_schema": r["schema"], "reply_name_lit": r["name_lit"],
+            "reply_example": r["example"] if r["valid"] else "",
+            "reply_bad": json.dumps(json.dumps(bad.payload, ensure_ascii=True), ensure_ascii=True) if bad else ""})
     env_fields = common.ENVELOPE_FIELDS[shape.profile]
     routes = [by_name[m.message.name] for m in common.routes(shape.consumed)]
 

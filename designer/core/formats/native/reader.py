@@ -319,6 +319,17 @@ class _Reader:
                 relations.append(rel)
                 if rel.service not in service_names.paths and rel.service not in implied:
                     implied[rel.service] = rel_path
+        reply = MESSAGE.attr("reply")
+        for i, message in enumerate(messages):  # a reply may name a message declared later
+            if message.reply and message.kind == "event":
+                raise self.fail(f"message {message.name!r} is an event and has no reply; only a query or a "
+                                f"command answers", ("messages", i, "reply"))
+            if message.reply and message.reply not in message_names.paths:
+                raise self.fail(
+                    reply.missing.format(what=f"message {message.name!r}", value=message.reply)
+                    + _suggest(message.reply, list(message_names.paths)),
+                    ("messages", i, "reply"),
+                )
         for svc_name, svc_path in implied.items():
             services.append(Service(name=svc_name))
             self.locate(f"services/{svc_name}", svc_path)
