@@ -2,15 +2,19 @@
 
 ``generate(model, lang, service=None)`` returns ``{relative path: file text}``; the output is
 deterministic (byte-identical for the same model) and each file's header names the model
-revision. One package per target language; what they share lives in ``common``.
+revision. One package per target language, registered by its ``LANGUAGE`` declaration (see
+``registry``); what they share lives in ``common``.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import cache
 
 from designer.core.codegen import common
+from designer.core.codegen.registry import Language, language_from_package
 from designer.core.model import Model
 
+# The language packages (designer.core.codegen.<name>), in the order the CLI and the UI offer
+# them. Adding a language: a sibling package declaring LANGUAGE, and its name here.
 LANGUAGES: tuple[str, ...] = ("python", "typescript", "java", "go")
 GENERATOR = "designer codegen 1"  # named in every file header; bump when the output changes
 
@@ -24,20 +28,21 @@ class CodegenError(ValueError):
     """Unusable request: an unknown language or service."""
 
 
-def _generator(lang: str) -> Callable[[common.ServiceShape], dict[str, str]]:
-    if lang == "python":
-        from designer.core.codegen.python import generate_service as py
-        return py
-    if lang == "typescript":
-        from designer.core.codegen.typescript import generate_service as ts
-        return ts
-    if lang == "java":
-        from designer.core.codegen.java import generate_service as java
-        return java
-    if lang == "go":
-        from designer.core.codegen.go import generate_service as go
-        return go
-    raise CodegenError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+@cache
+def language(lang: str) -> Language:
+    """The registered language ``lang`` (its package imported on first use).
+
+    Raises CodegenError for a name not in ``LANGUAGES``; LanguageContractError when its
+    package does not declare a valid ``LANGUAGE``.
+    """
+    if lang not in LANGUAGES:
+        raise CodegenError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    return language_from_package(__name__, lang)
+
+
+def registry() -> dict[str, Language]:
+    """Every registered language by name, in ``LANGUAGES`` order (imports every generator)."""
+    return {name: language(name) for name in LANGUAGES}
 
 
 def generate(model: Model, lang: str, service: str | None = None) -> dict[str, str]:
@@ -45,7 +50,7 @@ def generate(model: Model, lang: str, service: str | None = None) -> dict[str, s
 
     Raises CodegenError for an unknown language or service name.
     """
-    gen = _generator(lang)
+    gen = language(lang).generate_service
     if service is not None:
         svc = model.services_by_name.get(service)
         if svc is None:

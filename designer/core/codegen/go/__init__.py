@@ -17,15 +17,15 @@ carry (quotes, commas, backticks, empty) gets hand-written MarshalJSON/Unmarshal
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from designer.core.codegen import common, gap
 from designer.core.codegen import schema_checks as sc
 from designer.core.codegen.common import EnumDef, ObjectDef, Scope, TypeRef, c_string
 from designer.core.codegen.go.checks import GoChecks
+from designer.core.codegen.registry import Language, Naming
 from designer.core.codegen.render import render
 
-_DIR = str(Path(__file__).parent)
 KEYWORDS = frozenset(["break", "default", "func", "interface", "select", "case", "defer", "go", "map", "struct", "chan", "else", "goto", "package", "switch", "const", "fallthrough", "if", "range", "type", "continue", "for", "import", "return", "var"])
 # Package names that would shadow an import, or make the package a command.
 PACKAGE_RESERVED = ("main", "json", "time", "errors", "fmt", "context", "sync", "rand", "hex",
@@ -139,12 +139,49 @@ def _scope_lower(scope: Scope) -> Any:
 _STRUCT_CONSTRAINTS = frozenset({"minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum",
                                  "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems"})
 
+# Exported (Go-initialism-aware) PascalCase for types and struct fields; the package is lowerjoin.
+NAMING = Naming(types="gopascal", fields="gopascal", packages="lowerjoin", keywords=KEYWORDS)
+
+
+class ServiceContext(TypedDict):
+    """What every template of the Go module is rendered with (one service).
+
+    Message entries (``messages``, ``consumed``, ``routes``, ``produced``) are dicts with
+    ``name``, ``type``, ``kind``, ``handler``, ``publisher``, ``decoder``, ``example``,
+    ``reply_type`` ... (see ``generate_service``); ``types`` are the struct/enum blocks of
+    messages.go. Text is already escaped for Go (string literals, comments).
+    """
+
+    header: str  # the generated-file comment header
+    pkg: str  # the Go package name
+    once_header: str  # the created-once header of handlers_impl.go
+    header_sh: str
+    types: list[dict[str, Any]]
+    messages: list[dict[str, Any]]
+    uses_time: bool  # messages.go imports time
+    uses_json: bool  # messages.go imports encoding/json
+    consumed: list[dict[str, Any]]
+    produced: list[dict[str, Any]]
+    routes: list[dict[str, Any]]
+    dedup_route: dict[str, Any] | None
+    query_route: dict[str, Any] | None
+    env_lines: list[str]  # the Envelope struct's aligned field lines
+    env_roles: dict[str, str]  # envelope role -> Go field
+    env_keys: dict[str, str]  # envelope role -> "Field:" padded for composite literals
+    has_spec: bool
+    service_name: str
+    module: str  # the go.mod module path
+    check_funcs: list[str]  # checks.go's functions
+    check_vars: list[str]  # checks.go's aligned var lines
+    check_imports: list[str]
+
+
 def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     """The Go module of one service."""
     from designer.core.codegen import GENERATOR
 
-    pkg = Scope("lowerjoin", KEYWORDS, PACKAGE_RESERVED).name(shape.service.name)
-    top = Scope("gopascal", KEYWORDS, GLOBAL_RESERVED)
+    pkg = Scope(NAMING.packages, KEYWORDS, PACKAGE_RESERVED).name(shape.service.name)
+    top = Scope(NAMING.types, KEYWORDS, GLOBAL_RESERVED)
     names = common.type_names(shape, top)
     blocks: list[dict[str, Any]] = []
     uses_time = False
@@ -191,7 +228,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
                                "doc": _comment(f"{name}: {doc}\n\nThe payload is not a JSON "
                                                "object: it is kept as checked raw JSON.", "")})
             elif isinstance(d, ObjectDef):
-                fields_scope = Scope("gopascal", KEYWORDS, FIELD_RESERVED)
+                fields_scope = Scope(NAMING.fields, KEYWORDS, FIELD_RESERVED)
                 fields = []
                 rows: list[tuple[str, ...]] = []
                 custom = not all(_valid_tag(f.wire) for f in d.fields)
@@ -270,7 +307,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         omit = ",omitempty" if role == "correlation" else ""
         env_rows.append((go_env[role], gotype, f'`json:"{wire}{omit}"`'))
     routes = [by_name[m.message.name] for m in common.routes(shape.consumed)]
-    ctx: dict[str, Any] = {
+    ctx: ServiceContext = {
         "header": header_text(shape, GENERATOR), "pkg": pkg,
         "once_header": once_header_text(shape, GENERATOR),
         "header_sh": " ".join(common.comment_lines(common.header_lines(shape, GENERATOR)[0])), "types": blocks, "messages": msgs,
@@ -302,4 +339,10 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         "dispatcher_test.go": "dispatcher_test.go.j2",
         "cmd/validate/main.go": "validate_main.go.j2", "bin/validate": "validate.sh.j2",
     }
-    return {path: render(_DIR, tpl, **ctx) for path, tpl in files.items()}
+    return {path: render(LANGUAGE, tpl, ctx) for path, tpl in files.items()}
+
+
+LANGUAGE = Language(
+    name="go", title="Go 1.19+", generate_service=generate_service,
+    templates=Path(__file__).parent / "templates", naming=NAMING,
+)

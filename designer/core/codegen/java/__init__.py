@@ -14,15 +14,15 @@ generated and says so.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from designer.core.codegen import common, gap
 from designer.core.codegen import schema_checks as sc
 from designer.core.codegen.common import EnumDef, ObjectDef, Scope, TypeRef, c_string
 from designer.core.codegen.java.checks import JavaChecks
+from designer.core.codegen.registry import Language, Naming
 from designer.core.codegen.render import render
 
-_DIR = str(Path(__file__).parent)
 KEYWORDS = frozenset(["abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const", "continue", "default", "do", "double", "else", "enum", "extends", "final", "finally", "float", "for", "goto", "if", "implements", "import", "instanceof", "int", "interface", "long", "native", "new", "package", "private", "protected", "public", "return", "short", "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try", "void", "volatile", "while", "true", "false", "null", "var", "record", "yield", "sealed", "permits", "non-sealed", "when", "module", "open", "exports", "requires", "_"])
 # java.lang types and our own top-level classes: a nested type with one of these names would
 # shadow it inside Messages.java.
@@ -83,12 +83,46 @@ def _xml(text: str) -> str:
 _RECORD_CONSTRAINTS = frozenset({"minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum",
                                  "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems"})
 
+# Packages are com.example.<lowerjoin>; record components are camel case.
+NAMING = Naming(types="pascal", fields="camel", packages="lowerjoin", keywords=KEYWORDS)
+
+
+class ServiceContext(TypedDict):
+    """What every template of the Java project is rendered with (one service).
+
+    Message entries (``messages``, ``consumed``, ``routes``, ``produced``) are dicts with
+    ``name``, ``type``, ``kind``, ``handler``, ``publisher``, ``example``, ``reply_type`` ... (see
+    ``generate_service``); ``types`` are the record/enum blocks of Messages.java. Text is already
+    escaped for Java (string literals, comments) or XML (the ``xml_`` entries).
+    """
+
+    header: str  # the generated-file comment header
+    pkg: str  # the Java package, com.example.<service>
+    types: list[dict[str, Any]]
+    messages: list[dict[str, Any]]
+    once_header: str  # the created-once header of AppHandlers.java
+    consumed: list[dict[str, Any]]
+    produced: list[dict[str, Any]]
+    routes: list[dict[str, Any]]
+    dedup_route: dict[str, Any] | None
+    query_route: dict[str, Any] | None
+    env_fields: list[tuple[str, str, str]]  # (Java field, role, wire name literal)
+    has_spec: bool
+    service_name: str
+    artifact: str  # the Maven artifactId (kebab case)
+    xml_header: str
+    xml_description: str
+    header_sh: str
+    check_methods: list[str]  # Checks.java's methods
+    check_fields: list[str]  # Checks.java's static fields
+
+
 def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     """The Maven-layout Java project of one service."""
     from designer.core.codegen import GENERATOR
 
-    pkg = "com.example." + Scope("lowerjoin", KEYWORDS).name(shape.service.name)
-    types = Scope("pascal", KEYWORDS, TYPE_RESERVED, fold_case=True)
+    pkg = "com.example." + Scope(NAMING.packages, KEYWORDS).name(shape.service.name)
+    types = Scope(NAMING.types, KEYWORDS, TYPE_RESERVED, fold_case=True)
     names = common.type_names(shape, types)
     checks = JavaChecks(Scope("camel", KEYWORDS, ("acceptAny",)))
     info: dict[str, dict[str, Any]] = {}
@@ -127,7 +161,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
             elif isinstance(d, ObjectDef) and d.key in unmappable:
                 continue
             elif isinstance(d, ObjectDef):
-                comps = Scope("camel", KEYWORDS, FIELD_RESERVED)
+                comps = Scope(NAMING.fields, KEYWORDS, FIELD_RESERVED)
                 fields = [{"ident": comps.name(f.wire),
                            "type": _type(f.type, names, f.required and f.wire not in mi["nullable"],
                                          unmappable),
@@ -193,7 +227,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     header = block(header_lines)
     header_text = "\n".join(header_lines)
     routes = [by_name[m.message.name] for m in common.routes(shape.consumed)]
-    ctx: dict[str, Any] = {
+    ctx: ServiceContext = {
         "header": header, "pkg": pkg, "types": blocks, "messages": msgs,
         "once_header": block(gap.once_header(shape, GENERATOR)),
         "consumed": [by_name[m.message.name] for m in shape.consumed],
@@ -218,4 +252,10 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
                 "InMemoryTransactions", "Handlers", "Dispatcher", "Publishers",
                 "UnknownMessageTypeException"):
         files[f"{base}/{cls}.java"] = f"{cls}.java.j2"
-    return {path: render(_DIR, tpl, **ctx) for path, tpl in files.items()}
+    return {path: render(LANGUAGE, tpl, ctx) for path, tpl in files.items()}
+
+
+LANGUAGE = Language(
+    name="java", title="Java 17 (Jackson, Maven)", generate_service=generate_service,
+    templates=Path(__file__).parent / "templates", naming=NAMING,
+)

@@ -21,16 +21,18 @@ from __future__ import annotations
 import json
 import keyword
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from designer.core.codegen import common, constraints, gap
 from designer.core.codegen.common import Scope, py_docstring, py_string
 from designer.core.codegen.constraints import Node
+from designer.core.codegen.registry import Language, Naming
 from designer.core.codegen.render import render
 
-_DIR = str(Path(__file__).parent)
 KEYWORDS = frozenset(keyword.kwlist) | frozenset({"self", "cls"})
+NAMING = Naming(types="pascal", fields="snake", packages="snake", keywords=KEYWORDS)
 # Names messages.py imports or defines, or that pydantic's BaseModel already defines.
 TYPE_RESERVED = ("BaseModel", "ConfigDict", "Field", "StrEnum", "Any", "Envelope", "UTC",
                  "Annotated", "Literal", "AfterValidator", "BeforeValidator", "AwareDatetime",
@@ -277,7 +279,7 @@ def _json_literal(value: Any) -> str:
 
 
 def _object_block(n: Node, name: str, doc: str, types: _Types) -> dict[str, Any]:
-    fields = Scope("snake", KEYWORDS, FIELD_RESERVED)
+    fields = Scope(NAMING.fields, KEYWORDS, FIELD_RESERVED)
     out = []
     python_re = False
     for p in n.properties:
@@ -315,12 +317,46 @@ def _bad_reply(cases: Any) -> str | None:
     return _json_literal(pick.payload) if pick is not None else None
 
 
+class ServiceContext(TypedDict):
+    """What every template of the Python project is rendered with (one service).
+
+    Message entries (``messages``, ``consumed``, ``routes``, ``produced``) are dicts with
+    ``name``, ``cls``, ``kind``, ``handler``, ``publisher``, ``example``, ``cases``,
+    ``reply_cls`` ... (see ``generate_service``); ``types`` are the class blocks of messages.py.
+    Text is already escaped for Python (string literals, docstrings, comments).
+    """
+
+    imports: list[str]  # messages.py's import lines
+    header: str  # the generated-file comment header
+    once_header: str  # the created-once header of handlers.py
+    pkg: str  # the package (snake case)
+    project: str  # the distribution name (kebab case)
+    description: str
+    types: list[dict[str, Any]]
+    consumed: list[dict[str, Any]]
+    routes: list[dict[str, Any]]
+    produced: list[dict[str, Any]]
+    messages: list[dict[str, Any]]
+    first_route: dict[str, Any] | None
+    query_route: dict[str, Any] | None
+    has_queries: bool
+    untyped_queries: bool
+    has_replies: bool
+    dispatch_returns: str
+    fit: Callable[..., str]  # ruff-format line fitting, called by templates
+    fit_if: Callable[..., str]
+    env: dict[str, str]  # envelope role -> wire field
+    env_fields: list[tuple[str, str]]
+    service_name: str
+    service_doc: str
+
+
 def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     """The Python project of one service."""
     from designer.core.codegen import GENERATOR
 
-    pkg = Scope("snake", KEYWORDS, PACKAGE_RESERVED).name(shape.service.name)
-    scope = Scope("pascal", KEYWORDS, TYPE_RESERVED, fold_case=True)
+    pkg = Scope(NAMING.packages, KEYWORDS, PACKAGE_RESERVED).name(shape.service.name)
+    scope = Scope(NAMING.types, KEYWORDS, TYPE_RESERVED, fold_case=True)
     names = common.type_names(shape, scope)
     contracts = {m.message.name: constraints.contract(m.message, shape.profile) for m in shape.messages}
     trees = {name: c.tree for name, c in contracts.items()}
@@ -412,7 +448,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     def comment(lines: list[str]) -> str:
         return "\n".join("# " + ln for ln in common.text_lines("\n".join(lines)))
 
-    ctx: dict[str, Any] = {
+    ctx: ServiceContext = {
         "imports": _message_imports(types, type_blocks),
         "header": comment(gap.generated_header(shape, GENERATOR, f"{pkg}/handlers.py")),
         "once_header": comment(gap.once_header(shape, GENERATOR)),
@@ -457,7 +493,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         "tests/test_messages.py": "test_messages.py.j2",
         "tests/test_dispatcher.py": "test_dispatcher.py.j2",
     }
-    return {path: render(_DIR, tpl, **ctx) for path, tpl in files.items()}
+    return {path: render(LANGUAGE, tpl, ctx) for path, tpl in files.items()}
 
 
 def _block(n: Node, name: str, doc: str, types: _Types) -> dict[str, Any]:
@@ -491,3 +527,9 @@ def _message_imports(types: _Types, blocks: list[dict[str, Any]]) -> list[str]:
     else:  # isort's wrapped form (the generated pyproject sets line-length 120)
         lines += ["", "from pydantic import ("] + [f"    {n}," for n in sorted(pyd)] + [")"]
     return lines
+
+
+LANGUAGE = Language(
+    name="python", title="Python 3.11 (pydantic v2)", generate_service=generate_service,
+    templates=Path(__file__).parent / "templates", naming=NAMING,
+)

@@ -26,14 +26,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from designer.core.codegen import common, constraints, gap
 from designer.core.codegen.common import Scope, c_string
 from designer.core.codegen.constraints import Node
+from designer.core.codegen.registry import Language, Naming
 from designer.core.codegen.render import render
 
-_DIR = str(Path(__file__).parent)
 ZOD_VERSION = "4.6.7"
 KEYWORDS = frozenset(["break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if", "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "implements", "interface", "let", "package", "private", "protected", "public", "static", "yield", "any", "boolean", "number", "string", "symbol", "never", "unknown", "object", "undefined", "bigint", "await", "async", "type", "of", "as", "from", "declare", "namespace", "module", "readonly", "keyof", "infer", "is", "asserts"])
 # Global types and the names our own files export, kept free for them.
@@ -45,6 +45,8 @@ TYPE_RESERVED = ("Array", "ReadonlyArray", "Readonly", "Record", "Partial", "Pro
 VALUE_RESERVED = ("z", "check", "parse", "jsonPath", "unique", "pattern", "MESSAGES",
                   "InvalidMessageError", "envelopeOf")
 FUNC_RESERVED = ("m", "randomUUID", "Envelope", "Outbox", "PublishOptions", "SOURCE")
+# Fields keep their wire names (quoted where not an identifier); the package.json name is kebab.
+NAMING = Naming(types="pascal", fields="wire", packages="kebab", keywords=KEYWORDS)
 _IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
 
@@ -158,11 +160,36 @@ class _Zod:
         return f"{ctor}({{\n" + "\n".join(lines) + f"\n{indent}}})"
 
 
+class ServiceContext(TypedDict):
+    """What every template of the TypeScript project is rendered with (one service).
+
+    Message entries (``messages``, ``consumed``, ``routes``, ``produced``) are dicts with
+    ``name``, ``type``, ``schema``, ``kind``, ``handler``, ``publisher``, ``example``, ``cases``,
+    ``reply_type`` ... (see ``generate_service``); ``types`` are the zod schema blocks of
+    messages.ts. Text is already escaped for TypeScript (string literals, comments).
+    """
+
+    header: str  # the generated-file comment header
+    once_header: str  # the created-once header of handlers.ts
+    sh_header: str  # the same header as shell comments (bin/validate)
+    types: list[dict[str, Any]]
+    messages: list[dict[str, Any]]
+    consumed: list[dict[str, Any]]
+    produced: list[dict[str, Any]]
+    routes: list[dict[str, Any]]
+    first_route: dict[str, Any] | None
+    query_route: dict[str, Any] | None
+    env: dict[str, str]  # envelope role -> wire field
+    env_fields: tuple[tuple[str, str], ...]  # (wire name, role)
+    service_name: str
+    package: str  # package.json's text
+
+
 def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     """The TypeScript project of one service."""
     from designer.core.codegen import GENERATOR
 
-    types = Scope("pascal", KEYWORDS, TYPE_RESERVED, fold_case=True)
+    types = Scope(NAMING.types, KEYWORDS, TYPE_RESERVED, fold_case=True)
     names = common.type_names(shape, types)
     contracts = {m.message.name: constraints.contract(m.message, shape.profile) for m in shape.messages}
     trees = {name: c.tree for name, c in contracts.items()}
@@ -243,7 +270,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     def comment(lines: list[str]) -> str:
         return "\n".join(["/*"] + [" * " + ln for ln in common.comment_lines("\n".join(lines))] + [" */"])
 
-    ctx: dict[str, Any] = {
+    ctx: ServiceContext = {
         "header": comment(gap.generated_header(shape, GENERATOR, "src/handlers.ts")),
         "once_header": comment(gap.once_header(shape, GENERATOR)),
         "sh_header": "\n".join("# " + ln for ln in common.text_lines(
@@ -259,7 +286,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         "env_fields": env_fields,
         "service_name": c_string(shape.service.name),
         "package": json.dumps({
-            "name": common.identifier(shape.service.name, "kebab"),
+            "name": common.identifier(shape.service.name, NAMING.packages),
             "version": "0.1.0", "private": True, "type": "module",
             "description": " ".join(common.text_lines(shape.service.description)),
             "scripts": {"build": "tsc -p tsconfig.json", "check": "tsc -p tsconfig.json --noEmit",
@@ -279,4 +306,10 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         "test/messages.test.ts": "messages.test.ts.j2",
         "test/dispatcher.test.ts": "dispatcher.test.ts.j2",
     }
-    return {path: render(_DIR, tpl, **ctx) for path, tpl in files.items()}
+    return {path: render(LANGUAGE, tpl, ctx) for path, tpl in files.items()}
+
+
+LANGUAGE = Language(
+    name="typescript", title="TypeScript 5 (zod 4)", generate_service=generate_service,
+    templates=Path(__file__).parent / "templates", naming=NAMING,
+)
