@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from designer.catalog.access import team_view
@@ -12,8 +12,7 @@ from designer.catalog.kinds import by_coll
 from designer.catalog.selectors import element_get, element_list
 from designer.core.codegen import LANGUAGES
 
-from . import services
-from .models import CodeBundle
+from . import selectors, services
 
 SERVICES = by_coll("services")
 
@@ -46,7 +45,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "codegen/index.html", {
         "services": element_list(team, SERVICES),
         "languages": LANGUAGES,
-        "bundles": CodeBundle.objects.filter(team=team).defer("data")[:5],
+        "bundles": selectors.bundles_recent(team),
     })
 
 
@@ -96,14 +95,14 @@ def bundle_new(request: HttpRequest) -> HttpResponse:
 
 @team_view()
 def bundle(request: HttpRequest, bid: int) -> HttpResponse:
-    b = get_object_or_404(CodeBundle.objects.defer("data"), pk=bid, team=request.team)  # type: ignore[attr-defined]
+    b = selectors.bundle_get(request.team, bid)  # type: ignore[attr-defined]
     tpl = "codegen/bundle.html#progress" if request.htmx else "codegen/bundle.html"
     return render(request, tpl, {"bundle": b})
 
 
 @team_view()
 def bundle_download(request: HttpRequest, bid: int) -> HttpResponse:
-    b = get_object_or_404(CodeBundle, pk=bid, team=request.team, status="ready")  # type: ignore[attr-defined]
+    b = selectors.bundle_get(request.team, bid, ready=True)  # type: ignore[attr-defined]
     resp = HttpResponse(bytes(b.data or b""), content_type="application/zip")
     resp["Content-Disposition"] = f'attachment; filename="{b.team.slug}-{b.lang}-r{b.revision}.zip"'
     return resp

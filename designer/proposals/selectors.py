@@ -16,7 +16,7 @@ from designer.core.codegen import generate
 from designer.core.lint.engine import Linter
 from designer.core.model import Model
 
-from .models import Proposal
+from .models import Proposal, ProposalComment
 from .services import Plan, proposal_plan
 
 RELEASED = ("released", "deprecated")
@@ -25,6 +25,11 @@ RELEASED = ("released", "deprecated")
 def proposal_get(team: Team, pid: int) -> Proposal:
     """One proposal of the team; 404 for another team's."""
     return get_object_or_404(Proposal.objects.select_related("author", "team"), pk=pid, team=team)
+
+
+def proposal_comments(proposal: Proposal) -> list[ProposalComment]:
+    """The proposal's comments with their authors, oldest first."""
+    return list(ProposalComment.objects.filter(proposal=proposal).select_related("user"))
 
 
 def team_proposals(team: Team) -> list[Proposal]:

@@ -17,13 +17,12 @@ from designer.catalog import services as catalog
 from designer.catalog.access import team_view
 from designer.catalog.forms import ElementForm, VersionForm
 from designer.catalog.kinds.message import VERSION
-from designer.catalog.selectors import ROLE_RANK, element_get
+from designer.catalog.selectors import ROLE_RANK, element_by_key, element_get
 from designer.catalog.views.design_files import changeset_preview
 from designer.core.changeset import model_states
 from designer.core.codegen import LANGUAGES
 
 from . import selectors, services
-from .models import ProposalComment
 
 
 def _editor(request: HttpRequest) -> bool:
@@ -52,7 +51,7 @@ def proposal_detail(request: HttpRequest, pid: int, *, error: str = "", conflict
     team = request.team  # type: ignore[attr-defined]
     proposal = selectors.proposal_get(team, pid)
     rev = selectors.review(proposal) if proposal.status == "open" else None
-    comments = list(ProposalComment.objects.filter(proposal=proposal).select_related("user"))
+    comments = selectors.proposal_comments(proposal)
     ctx = {
         "proposal": proposal, "review": rev, "preview": changeset_preview(rev.plan.changes) if rev else None,
         "comments": comments, "approvals": list(proposal.approvals.select_related("user")),
@@ -222,7 +221,7 @@ def proposal_open_element(request: HttpRequest, pid: int) -> HttpResponse:
     try:
         key, name = catalog.element_key(request.POST.get("element", "").strip())
         kind = kinds.by_key(key)
-        obj = kind.model.objects.filter(team=team, name=name).first()
+        obj = element_by_key(team, f"{kind.coll}/{name}")
         if obj is None:
             raise catalog.ValidationFailed(f"There is no {kind.label} named {name!r} in this team.")
     except catalog.ValidationFailed as exc:

@@ -1,8 +1,7 @@
 """Views read through selectors and write through services: no ORM query in a view module.
 
 Checked on the source (``Model.objects`` and Django's query shortcuts; model classes may still be
-named in annotations), for the apps whose views follow the rule;
-``codeweb`` still queries its bundles in its views and is not listed.
+named in annotations), for every app with views.
 """
 from __future__ import annotations
 
@@ -13,7 +12,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 VIEW_MODULES = sorted([*(ROOT / "designer/catalog/views").glob("*.py"), ROOT / "designer/catalog/views_evolution.py",
-                       ROOT / "designer/lintreview/views.py"])
+                       ROOT / "designer/lintreview/views.py", ROOT / "designer/codeweb/views.py",
+                       ROOT / "designer/proposals/views.py", ROOT / "designer/diagrams/views.py",
+                       ROOT / "designer/traffic/views.py"])
 SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 
 
