@@ -9,6 +9,8 @@ urlpatterns = [
     path("t/<slug:slug>/proposals/<int:pid>/comment/", views.proposal_comment, name="proposal_comment"),
     path("t/<slug:slug>/proposals/<int:pid>/code/", views.proposal_code, name="proposal_code"),
     path("t/<slug:slug>/proposals/<int:pid>/edit/", views.proposal_open_element, name="proposal_open_element"),
+    path("t/<slug:slug>/proposals/<int:pid>/<str:coll>/new/", views.proposal_element_new,
+         name="proposal_element_new"),
     path("t/<slug:slug>/proposals/<int:pid>/<str:action>/", views.proposal_action, name="proposal_action"),
     path("t/<slug:slug>/proposals/<int:pid>/<str:coll>/<int:pk>/edit/", views.proposal_element_edit,
          name="proposal_element_edit"),

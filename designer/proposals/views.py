@@ -57,7 +57,7 @@ def proposal_detail(request: HttpRequest, pid: int, *, error: str = "", conflict
         "comments": comments, "approvals": list(proposal.approvals.select_related("user")),
         "rules": services.proposal_settings(team), "merge_blocked": services.merge_allowed(proposal, request.user),
         "error": error, "conflicts": conflicts if conflicts is not None else (rev.plan.conflicts if rev else []),
-        "languages": LANGUAGES, "is_editor": _editor(request),
+        "languages": LANGUAGES, "is_editor": _editor(request), "kinds": kinds.KINDS,
     }
     return render(request, "proposals/detail.html", ctx, status=422 if error else 200)
 
@@ -149,6 +149,40 @@ def proposal_element_edit(request: HttpRequest, pid: int, coll: str, pk: int) ->
             return redirect("proposal_detail", slug=team.slug, pid=proposal.pk)
     return render(request, "proposals/element_form.html", {"proposal": proposal, "form": form, "obj": obj,
                                                            "spec": kind, "coll": coll},
+                  status=422 if request.method == "POST" else 200)
+
+
+@team_view(min_role="editor")
+@require_http_methods(["GET", "POST"])
+def proposal_element_new(request: HttpRequest, pid: int, coll: str) -> HttpResponse:
+    """The live "New" form of the kind, saved into the proposal only: merging creates the element."""
+    team = request.team  # type: ignore[attr-defined]
+    proposal = selectors.proposal_get(team, pid)
+    kind = kinds.by_coll(coll)
+    form = ElementForm(request.POST or None, kind=kind, team=team, creating=True,
+                       initial=kind.new_initial(request.GET))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("lock_version", None)
+        state = kind.from_form(data)
+        name = state.get("name") or data.get("name", "")
+        if (kind.key, name) in model_states(selectors.team_model(team)):
+            form.add_error("name", f"A {kind.label} named {name} already exists in this team; edit it in the "
+                                   "proposal instead.")
+        elif proposal.elements.filter(kind=kind.key, name=name).exists():
+            form.add_error("name", f"This proposal already has a {kind.label} named {name}.")
+        else:
+            try:
+                services.proposal_element_set(proposal=proposal, kind=kind.key, name=name, state=state)
+            except catalog.ValidationFailed as exc:
+                for field, errs in exc.errors.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                flash.success(request, f"Proposed a new {kind.label} {name} in proposal #{proposal.pk}; the live "
+                                       "model is unchanged.")
+                return redirect("proposal_detail", slug=team.slug, pid=proposal.pk)
+    return render(request, "proposals/element_new.html", {"proposal": proposal, "form": form, "spec": kind,
+                                                          "coll": coll},
                   status=422 if request.method == "POST" else 200)
 
 

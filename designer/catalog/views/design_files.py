@@ -83,6 +83,21 @@ def import_model(request: HttpRequest) -> HttpResponse:
         try:
             model = uploads.upload_load(upload=upload)
             applying = bool(request.POST.get("pending")) and not request.POST.get("main")
+            if applying and request.POST.get("propose"):
+                # "Propose instead": the previewed file becomes a proposal; nothing live is written.
+                from designer.proposals import services as proposals
+
+                try:
+                    proposal = proposals.proposal_from_model(team=team, user=request.user, model=model, mode=mode,
+                                                             title=f"Import {upload.label}"[:200])
+                except svc.ValidationFailed as exc:
+                    error = str(exc)
+                    applying = False
+                else:
+                    cache.delete(_pending_key(request, pending))
+                    flash.success(request, f"Opened proposal #{proposal.pk} from {upload.label}; the live model "
+                                           "is unchanged.")
+                    return redirect("proposal_detail", slug=team.slug, pid=proposal.pk)
             if applying and not request.POST.get("confirm_removals"):
                 removals = import_preview(team, model, mode)["removals"]
                 if removals:  # the preview asked; a request without the box ticked writes nothing
