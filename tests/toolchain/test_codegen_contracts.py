@@ -260,6 +260,16 @@ def test_typescript_from_the_demo_model_enforces_its_schemas(tmp_path: Path) -> 
     assert {"$.data.items[0].productId", "$.data.bogus"} <= paths, paths
 
 
+def test_typescript_command_handler_resolves_to_its_typed_reply_once(tmp_path: Path) -> None:
+    tsc, node, projects = _typescript(tmp_path, COMMAND_REPLY)
+    for project in projects:
+        _check_typescript(tsc, node, project)  # its tests: typed reply, duplicate undefined, bad reply refused
+    billing = tmp_path / "billing-service"
+    generated = (billing / "dist" / "test" / "dispatcher.test.js").read_text(encoding="utf-8")
+    assert "an invalid command reply is refused and releases the claim" in generated
+    assert "Promise<m.CardCharged>" in (billing / "src" / "handlers.ts").read_text(encoding="utf-8")
+
+
 def test_regenerating_typescript_keeps_the_developers_handlers(tmp_path: Path) -> None:
     _codegen(DEMO, "typescript", tmp_path)
     mine = tmp_path / "payment-service" / "src" / "handlers.ts"
