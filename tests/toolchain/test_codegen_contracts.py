@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "designer" / "catalog" / "demo" / "shop.yaml"
 REAL = ROOT / "tests" / "fixtures" / "asyncapi_real"
 KEYWORDS = ROOT / "tests" / "fixtures" / "codegen_keywords.yaml"  # what the demo does not use
+COMMAND_REPLY = ROOT / "tests" / "fixtures" / "codegen_command_reply.yaml"  # a command that answers
 TOOLS = ROOT / ".tools" / "node_modules"
 TIMEOUT = 300
 # Real documents with unions, request/reply, recursion and many messages.
@@ -145,6 +146,43 @@ def test_python_from_the_demo_model_enforces_its_schemas(tmp_path: Path) -> None
     assert "$.orderId" in refused, refused
 
 
+def test_python_command_handler_returns_its_typed_reply_once(tmp_path: Path) -> None:
+    projects = _codegen(COMMAND_REPLY, "python", tmp_path)
+    for project in projects:
+        _check_python(project)  # its own tests: typed reply, duplicate answers None, bad reply refused
+    billing = tmp_path / "billing-service"
+    assert "-> m.CardCharged:" in (billing / "billing_service" / "handlers.py").read_text(encoding="utf-8")
+    script = (
+        "import json\n"
+        "from billing_service import messages as m\n"
+        "from billing_service.dispatcher import Dispatcher\n"
+        "from billing_service.handlers import Handlers\n"
+        "from billing_service.idempotency import InMemoryIdempotencyStore\n"
+        "calls = []\n"
+        "class H(Handlers):\n"
+        "    reply = m.CardCharged.model_construct(order_id='o1')\n"
+        "    def handle_charge_card(self, message, envelope, tx):\n"
+        "        calls.append(message.order_id)\n"
+        "        return self.reply\n"
+        "store = InMemoryIdempotencyStore()\n"
+        "d = Dispatcher(H(), store, store)\n"
+        "env = json.dumps({'id': 'c1', 'type': 'billing.charge-card', 'specversion': '1.0',\n"
+        "                  'source': 'checkout-service', 'time': '2025-03-16T09:00:00Z',\n"
+        "                  'datacontenttype': 'application/json', 'dataversion': '1.0',\n"
+        "                  'data': {'orderId': 'o1', 'amount': 3}})\n"
+        "try:\n"
+        "    d.dispatch(env)\n"
+        "except m.InvalidMessage as exc:\n"
+        "    print(json.dumps(exc.problems))\n"
+        "H.reply = m.CardCharged(orderId='o1', chargeId='ch1')\n"
+        "assert d.dispatch(env) == H.reply  # the refusal released the claim: the retry ran\n"
+        "assert d.dispatch(env) is None  # a duplicate: not handled, no reply\n"
+        "assert calls == ['o1', 'o1'], calls\n"
+    )
+    refused = dict(json.loads(_run([sys.executable, "-c", script], billing).stdout))
+    assert "$.chargeId" in refused, refused
+
+
 def test_regenerating_python_keeps_the_developers_handlers(tmp_path: Path) -> None:
     _codegen(DEMO, "python", tmp_path)
     mine = tmp_path / "payment-service" / "payment_service" / "handlers.py"
@@ -220,6 +258,16 @@ def test_typescript_from_the_demo_model_enforces_its_schemas(tmp_path: Path) -> 
     out = _run([node, "--input-type=module", "-e", script], payment)
     paths = {p["path"] for p in json.loads(out.stdout)}
     assert {"$.data.items[0].productId", "$.data.bogus"} <= paths, paths
+
+
+def test_typescript_command_handler_resolves_to_its_typed_reply_once(tmp_path: Path) -> None:
+    tsc, node, projects = _typescript(tmp_path, COMMAND_REPLY)
+    for project in projects:
+        _check_typescript(tsc, node, project)  # its tests: typed reply, duplicate undefined, bad reply refused
+    billing = tmp_path / "billing-service"
+    generated = (billing / "dist" / "test" / "dispatcher.test.js").read_text(encoding="utf-8")
+    assert "an invalid command reply is refused and releases the claim" in generated
+    assert "Promise<m.CardCharged>" in (billing / "src" / "handlers.ts").read_text(encoding="utf-8")
 
 
 def test_regenerating_typescript_keeps_the_developers_handlers(tmp_path: Path) -> None:

@@ -704,6 +704,8 @@ class ServiceShape:
     extras: dict[str, Any] = field(default_factory=dict)
     # A consumed query's reply (``Message.reply``): its responder returns that message's type.
     replies: dict[str, MessageShape] = field(default_factory=dict)
+    # A consumed command's reply: its handler returns that type (languages that type it).
+    command_replies: dict[str, MessageShape] = field(default_factory=dict)
 
 
 def shape_service(model: Model, service: Service, cache: dict[str, MessageShape]) -> ServiceShape:
@@ -723,11 +725,15 @@ def shape_service(model: Model, service: Service, cache: dict[str, MessageShape]
     produced = shapes(r.message for r in model.produced_by(service.name))
     answered = {m.message.name: m.message.reply for m in consumed
                 if m.message.kind == "query" and m.message.reply in model.messages_by_name}
-    every = shapes({m.message.name for m in consumed + produced} | set(answered.values()))
+    acked = {m.message.name: m.message.reply for m in consumed
+             if m.message.kind == "command" and m.message.reply in model.messages_by_name}
+    every = shapes({m.message.name for m in consumed + produced} | set(answered.values())
+                   | set(acked.values()))
     by_name = {m.message.name: m for m in every}
     return ServiceShape(service, every, consumed, produced, envelope_profile(model),
                         model.revision, model.name,
-                        replies={q: by_name[r] for q, r in answered.items()})
+                        replies={q: by_name[r] for q, r in answered.items()},
+                        command_replies={c: by_name[r] for c, r in acked.items()})
 
 
 def type_names(shape: ServiceShape, scope: Scope) -> dict[str, str]:

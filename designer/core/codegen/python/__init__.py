@@ -339,6 +339,7 @@ class ServiceContext(TypedDict):
     messages: list[dict[str, Any]]
     first_route: dict[str, Any] | None
     query_route: dict[str, Any] | None
+    command_route: dict[str, Any] | None  # the first command that names its reply
     has_queries: bool
     untyped_queries: bool
     has_replies: bool
@@ -434,7 +435,9 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
             "reply_cls": "", "reply_example": "", "reply_valid": False, "reply_bad": None,
         })
     by_name = {x["name"]: x for x in msgs}
-    for query, reply in shape.replies.items():  # a query's responder returns its reply's type
+    # A query's responder, and a command's handler when the command names a reply, return the
+    # reply's type.
+    for query, reply in (shape.replies | shape.command_replies).items():
         r = by_name[reply.message.name]
         by_name[query].update({"reply_cls": r["cls"], "reply_example": r["example"], "reply_valid": r["valid"],
                                "reply_bad": _bad_reply(contracts[reply.message.name].cases)})
@@ -442,6 +445,8 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     routes = [by_name[m.message.name] for m in common.routes(shape.consumed)]
     returns = [f"m.{h['reply_cls']}" if h["reply_cls"] else "JsonValue" if h["kind"] == "query" else "None"
                for h in routes]
+    if any(h["kind"] == "command" and h["reply_cls"] for h in routes):
+        returns.append("None")  # a duplicate command is not run again and answers nothing
     returns = list(dict.fromkeys(r for r in returns if not (r == "None" and "JsonValue" in returns)))
     produced = [by_name[m.message.name] for m in shape.produced]
 
@@ -462,6 +467,8 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         "produced": produced,
         "messages": msgs,
         "first_route": next((h for h in routes if h["kind"] != "query" and h["valid"]), None),
+        "command_route": next((h for h in routes if h["kind"] == "command" and h["reply_cls"] and h["valid"]),
+                              None),
         "query_route": next((h for h in routes if h["kind"] == "query" and h["valid"]), None),
         "has_queries": any(h["kind"] == "query" for h in routes),
         "untyped_queries": any(h["kind"] == "query" and not h["reply_cls"] for h in consumed),

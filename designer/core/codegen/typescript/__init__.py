@@ -179,6 +179,7 @@ class ServiceContext(TypedDict):
     routes: list[dict[str, Any]]
     first_route: dict[str, Any] | None
     query_route: dict[str, Any] | None
+    command_route: dict[str, Any] | None  # the first command that names its reply
     env: dict[str, str]  # envelope role -> wire field
     env_fields: tuple[tuple[str, str], ...]  # (wire name, role)
     service_name: str
@@ -257,7 +258,9 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
             "reply_type": "", "reply_schema": "", "reply_name_lit": "", "reply_example": "", "reply_bad": "",
         })
     by_name = {x["name"]: x for x in msgs}
-    for query, reply in shape.replies.items():  # a query's responder resolves to its reply's type
+    # A query's responder, and a command's handler when the command names a reply, resolve to the
+    # reply's type.
+    for query, reply in (shape.replies | shape.command_replies).items():
         r, rc = by_name[reply.message.name], contracts[reply.message.name]
         bad = next((v for v in rc.cases if v.keyword == "required"), rc.cases[0] if rc.cases else None)
         by_name[query].update({
@@ -282,6 +285,8 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         "routes": routes,
         "first_route": next((h for h in routes if h["kind"] != "query" and h["valid"]), None),
         "query_route": next((h for h in routes if h["kind"] == "query" and h["valid"]), None),
+        "command_route": next((h for h in routes if h["kind"] == "command" and h["reply_type"] and h["valid"]),
+                              None),
         "env": {role: wire for wire, role in env_fields},
         "env_fields": env_fields,
         "service_name": c_string(shape.service.name),
