@@ -120,3 +120,19 @@ def code_diff(proposal: Proposal, service: str, lang: str) -> list[dict[str, str
             cls = "add" if line.startswith("+") else "del" if line.startswith("-") else "hunk" if line.startswith("@@") else ""
             rows.append({"cls": "file" if line.startswith(("---", "+++")) else cls, "text": line})
     return rows
+
+
+def proposal_state(proposal: Proposal, kind: str, name: str) -> tuple[bool, dict[str, Any] | None]:
+    """(found, state) of element ``kind``/``name`` as the proposal has it: the proposed state where
+    the proposal touches it (None: it deletes it), else the live one; (False, None) when neither has it."""
+    row = proposal.elements.filter(kind=kind, name=name).first()
+    if row is not None:
+        return row.proposed is not None, row.proposed
+    live = model_states(team_model(proposal.team)).get((kind, name))
+    return live is not None, live
+
+
+def proposal_created(proposal: Proposal) -> list[tuple[str, str]]:
+    """The (kind, name) of the elements the proposal creates (no live base)."""
+    return [(r.kind, r.name) for r in proposal.elements.filter(base__isnull=True).exclude(proposed__isnull=True)
+            .order_by("kind", "name")]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,11 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from designer.catalog import kinds
 from designer.catalog import services as catalog
 from designer.catalog.access import team_view
-from designer.catalog.forms import ElementForm, VersionForm
-from designer.catalog.kinds.message import VERSION
+from designer.catalog.forms import ElementForm, RelationForm, StepForm, VersionForm
+from designer.catalog.kinds.flow import STEP
+from designer.catalog.kinds.message import RELATION, VERSION
 from designer.catalog.selectors import ROLE_RANK, element_by_key, element_get
 from designer.catalog.views.design_files import changeset_preview
-from designer.core.changeset import model_states
+from designer.core.changeset import model_states, relations_sorted
 from designer.core.codegen import LANGUAGES
 
 from . import selectors, services
@@ -261,6 +262,126 @@ def proposal_open_element(request: HttpRequest, pid: int) -> HttpResponse:
     except catalog.ValidationFailed as exc:
         return proposal_detail.__wrapped__(request, pid, error=str(exc))  # type: ignore[attr-defined]
     return redirect("proposal_element_edit", slug=team.slug, pid=pid, coll=kind.coll, pk=obj.pk)
+
+
+def _proposed_or_404(proposal: Any, kind: str, name: str) -> dict[str, Any]:
+    found, state = selectors.proposal_state(proposal, kind, name)
+    if not found or state is None:
+        raise Http404(f"No {kind} named {name} in this proposal.")
+    return dict(state)
+
+
+@team_view(min_role="editor")
+@require_http_methods(["GET", "POST"])
+def proposal_relations(request: HttpRequest, pid: int, name: str) -> HttpResponse:
+    """Who produces / consumes a message (role, channel, dedup key...), with the live relation form,
+    saved into the proposal's state of the message only."""
+    team = request.team  # type: ignore[attr-defined]
+    proposal = selectors.proposal_get(team, pid)
+    state = _proposed_or_404(proposal, "message", name)
+    rels = [dict(r) for r in state.get("relations") or []]
+    form = RelationForm(request.POST if request.POST.get("op") == "add" else None, team=team)
+    error = ""
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        new = list(rels)
+        if op == "add":
+            if form.is_valid():
+                rel = _part_state(RELATION, form.cleaned_data)
+                rel.pop("message", None)
+                same = [r for r in new if (r["service"], r["role"], r["channel"]) == (rel["service"], rel["role"],
+                                                                                     rel["channel"])]
+                if same:
+                    error = f"{rel['service']} already {rel['role']} {name} in this proposal."
+                else:
+                    new.append(rel)
+            else:
+                error = "Choose a service and a role."
+        elif op == "remove":
+            i = _index(request)
+            if i is None or not 0 <= i < len(new):
+                error = "That relation is not in this proposal."
+            else:
+                new.pop(i)
+        else:
+            error = "Unknown operation."
+        if not error:
+            try:
+                services.proposal_element_set(proposal=proposal, kind="message", name=name,
+                                              state={**state, "relations": relations_sorted(new)})
+            except catalog.ValidationFailed as exc:
+                error = str(exc)
+            else:
+                flash.success(request, f"Saved the relations of {name} into proposal #{proposal.pk}; the live "
+                                       "model is unchanged.")
+                return redirect("proposal_relations", slug=team.slug, pid=pid, name=name)
+    return render(request, "proposals/parts.html", {"proposal": proposal, "name": name, "what": "relations",
+                                                    "rows": rels, "form": form, "error": error},
+                  status=422 if error else 200)
+
+
+@team_view(min_role="editor")
+@require_http_methods(["GET", "POST"])
+def proposal_steps(request: HttpRequest, pid: int, name: str) -> HttpResponse:
+    """A flow's steps with the live step form (add, remove, move), saved into the proposal only."""
+    team = request.team  # type: ignore[attr-defined]
+    proposal = selectors.proposal_get(team, pid)
+    state = _proposed_or_404(proposal, "flow", name)
+    steps = [dict(s) for s in state.get("steps") or []]
+    form = StepForm(request.POST if request.POST.get("op") == "add" else None, team=team)
+    error = ""
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        new = list(steps)
+        i = _index(request)
+        if op == "add":
+            if form.is_valid():
+                new.append(_part_state(STEP, form.cleaned_data))
+            else:
+                error = "Choose a service, an action and a message for the step."
+        elif op in ("remove", "up", "down") and i is not None and 0 <= i < len(new):
+            if op == "remove":
+                new.pop(i)
+            else:
+                j = i - 1 if op == "up" else i + 1
+                if 0 <= j < len(new):
+                    new[i], new[j] = new[j], new[i]
+        else:
+            error = "That step is not in this proposal."
+        if not error and new != steps:
+            try:
+                services.proposal_element_set(proposal=proposal, kind="flow", name=name, state={**state, "steps": new})
+            except catalog.ValidationFailed as exc:
+                error = str(exc)
+        if not error:
+            flash.success(request, f"Saved the steps of {name} into proposal #{proposal.pk}; the live model is "
+                                   "unchanged.")
+            return redirect("proposal_steps", slug=team.slug, pid=pid, name=name)
+    return render(request, "proposals/parts.html", {"proposal": proposal, "name": name, "what": "steps",
+                                                    "rows": steps, "form": form, "error": error},
+                  status=422 if error else 200)
+
+
+def _part_state(spec: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """A relation's / step's state from its live form's cleaned data: references by name."""
+    out: dict[str, Any] = {}
+    for attr in spec.core.attrs:
+        column = spec.column(attr)
+        if column in data:
+            value = data[column]
+            if attr.type == "ref":
+                value = value.name if value is not None else ""
+            elif value is None:
+                value = attr.default
+            out[attr.name] = value
+    return out
+
+
+def _index(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("index", ""))
+    except ValueError:
+        return None
 
 
 @team_view(min_role="owner")

@@ -1,0 +1,105 @@
+"""Issue 11, proposals: relations (who produces / consumes a message, dedup key) and flow steps
+edited inside a proposal with the live forms — saved into the proposal only, shown in its diff,
+applied by the merge; refusals and viewers write nothing. Through the pages, on the demo team."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from designer.catalog.models import Team
+from designer.catalog.selectors import model_snapshot
+from designer.core.changeset import model_states
+from designer.proposals.models import Proposal, ProposalElement
+
+pytestmark = pytest.mark.django_db
+
+
+def _open(client: Any, team: Team) -> Proposal:
+    assert client.post(reverse("proposal_list", args=[team.slug]), {"title": "Rewire"}).status_code == 302
+    return Proposal.objects.filter(team=team).latest("id")
+
+
+def _merge(reviewer: Any, team: Team, proposal: Proposal) -> None:
+    assert reviewer.post(reverse("proposal_action", args=[team.slug, proposal.pk, "approve"])).status_code == 302
+    resp = reviewer.post(reverse("proposal_action", args=[team.slug, proposal.pk, "merge"]))
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+
+
+def _pick(team: Team, kind: str, key: str) -> tuple[str, dict[str, Any]]:
+    states = model_states(model_snapshot(team))
+    return next((n, s) for (k, n), s in sorted(states.items()) if k == kind and s.get(key))
+
+
+def test_a_consumer_with_a_dedup_key_is_proposed_then_merged(demo_team: Team, member_client: Any) -> None:
+    author, reviewer = member_client(demo_team, "editor"), member_client(demo_team, "editor")
+    name, state = _pick(demo_team, "message", "relations")
+    taken = {r["service"] for r in state["relations"] if r["role"] == "consumes"}
+    service = next(s for (k, s) in sorted(model_states(model_snapshot(demo_team))) if k == "service" and s not in taken)
+    svc_pk = demo_team.services.get(name=service).pk
+    proposal = _open(author, demo_team)
+    live = model_states(model_snapshot(demo_team))
+    url = reverse("proposal_relations", args=[demo_team.slug, proposal.pk, name])
+    assert author.get(url).status_code == 200
+
+    refused = author.post(url, {"op": "add", "role": "consumes"})  # no service
+    assert refused.status_code == 422 and "Choose a service" in refused.content.decode()
+    assert not ProposalElement.objects.filter(proposal=proposal).exists()
+
+    resp = author.post(url, {"op": "add", "service": svc_pk, "role": "consumes", "dedup_key": "orderId",
+                             "idempotent": "on"})
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+    assert model_states(model_snapshot(demo_team)) == live  # nothing live moved
+    dup = author.post(url, {"op": "add", "service": svc_pk, "role": "consumes"})
+    assert dup.status_code == 422 and "already consumes" in dup.content.decode()
+    page = reviewer.get(reverse("proposal_detail", args=[demo_team.slug, proposal.pk])).content.decode()
+    assert f'data-element="message/{name}"' in page and f"relation: {service} consumes" in page
+
+    _merge(reviewer, demo_team, proposal)
+    rels = model_states(model_snapshot(demo_team))[("message", name)]["relations"]
+    added = [r for r in rels if r["service"] == service and r["role"] == "consumes"]
+    assert added and added[0]["dedup_key"] == "orderId" and added[0]["idempotent"] is True
+    assert len(rels) == len(state["relations"]) + 1
+
+
+def test_removing_a_producer_in_a_proposal_and_viewers_refused(demo_team: Team, member_client: Any) -> None:
+    author, viewer = member_client(demo_team, "editor"), member_client(demo_team, "viewer")
+    name, state = _pick(demo_team, "message", "relations")
+    proposal = _open(author, demo_team)
+    url = reverse("proposal_relations", args=[demo_team.slug, proposal.pk, name])
+    assert viewer.post(url, {"op": "remove", "index": "0"}).status_code == 403
+    assert author.post(url, {"op": "remove", "index": "99"}).status_code == 422
+    assert not ProposalElement.objects.filter(proposal=proposal).exists()
+    assert author.post(url, {"op": "remove", "index": "0"}).status_code == 302
+    row = ProposalElement.objects.get(proposal=proposal, kind="message", name=name)
+    assert row.proposed["relations"] == state["relations"][1:]
+    assert model_states(model_snapshot(demo_team))[("message", name)] == state
+    missing = reverse("proposal_relations", args=[demo_team.slug, proposal.pk, "NoSuchMessage"])
+    assert author.get(missing).status_code == 404
+
+
+def test_flow_steps_moved_added_and_removed_in_a_proposal(demo_team: Team, member_client: Any) -> None:
+    author, reviewer = member_client(demo_team, "editor"), member_client(demo_team, "editor")
+    name, state = _pick(demo_team, "flow", "steps")
+    proposal = _open(author, demo_team)
+    live = model_states(model_snapshot(demo_team))
+    url = reverse("proposal_steps", args=[demo_team.slug, proposal.pk, name])
+    assert author.get(url).status_code == 200
+    assert author.post(url, {"op": "add", "action": "sends"}).status_code == 422
+    assert author.post(url, {"op": "up", "index": "0"}).status_code == 302  # the first step cannot move up
+    assert not ProposalElement.objects.filter(proposal=proposal).exists()
+    first = state["steps"][0]
+    msg_pk = demo_team.messages.get(name=first["message"]).pk
+    svc_pk = demo_team.services.get(name=first["service"]).pk
+    resp = author.post(url, {"op": "add", "service": svc_pk, "message": msg_pk, "action": first["action"],
+                             "note": "again, in the proposal"})
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+    assert author.post(url, {"op": "remove", "index": "0"}).status_code == 302
+    assert model_states(model_snapshot(demo_team)) == live
+    page = reviewer.get(reverse("proposal_detail", args=[demo_team.slug, proposal.pk])).content.decode()
+    assert f'data-element="flow/{name}"' in page
+
+    _merge(reviewer, demo_team, proposal)
+    steps = model_states(model_snapshot(demo_team))[("flow", name)]["steps"]
+    assert steps == [*state["steps"][1:], {**first, "note": "again, in the proposal"}]
