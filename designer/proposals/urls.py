@@ -14,6 +14,8 @@ urlpatterns = [
     path("t/<slug:slug>/proposals/<int:pid>/messages/<str:name>/relations/", views.proposal_relations,
          name="proposal_relations"),
     path("t/<slug:slug>/proposals/<int:pid>/flows/<str:name>/steps/", views.proposal_steps, name="proposal_steps"),
+    path("t/<slug:slug>/proposals/<int:pid>/<str:coll>/proposed/<str:name>/", views.proposal_new_edit,
+         name="proposal_new_edit"),
     path("t/<slug:slug>/proposals/<int:pid>/<str:action>/", views.proposal_action, name="proposal_action"),
     path("t/<slug:slug>/proposals/<int:pid>/<str:coll>/<int:pk>/edit/", views.proposal_element_edit,
          name="proposal_element_edit"),

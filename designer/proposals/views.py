@@ -59,6 +59,7 @@ def proposal_detail(request: HttpRequest, pid: int, *, error: str = "", conflict
         "rules": services.proposal_settings(team), "merge_blocked": services.merge_allowed(proposal, request.user),
         "error": error, "conflicts": conflicts if conflicts is not None else (rev.plan.conflicts if rev else []),
         "languages": LANGUAGES, "is_editor": _editor(request), "kinds": kinds.KINDS,
+        "created": [(kinds.by_key(k), n) for k, n in selectors.proposal_created(proposal)],
     }
     return render(request, "proposals/detail.html", ctx, status=422 if error else 200)
 
@@ -189,6 +190,44 @@ def proposal_element_new(request: HttpRequest, pid: int, coll: str) -> HttpRespo
 
 @team_view(min_role="editor")
 @require_http_methods(["GET", "POST"])
+def proposal_new_edit(request: HttpRequest, pid: int, coll: str, name: str) -> HttpResponse:
+    """Re-edit an element the proposal creates: the kind's form pre-filled from the proposal's state."""
+    team = request.team  # type: ignore[attr-defined]
+    proposal = selectors.proposal_get(team, pid)
+    kind = kinds.by_coll(coll)
+    if (kind.key, name) not in selectors.proposal_created(proposal):
+        raise Http404(f"This proposal does not create a {kind.label} named {name}.")
+    current = _proposed_or_404(proposal, kind.key, name)
+    initial: dict[str, Any] = {}
+    for attr in kind.core.attrs:
+        if attr.name not in current:
+            continue
+        value = current[attr.name]
+        if attr.type == "ref":  # a live element referenced by name -> the form's choice (its pk)
+            ref = element_by_key(team, f"{kinds.by_key(attr.ref).coll}/{value}") if value else None
+            value = ref.pk if ref is not None else None
+        initial[kind.column(attr)] = value
+    form = ElementForm(request.POST or None, kind=kind, team=team, creating=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("lock_version", None)
+        try:
+            services.proposal_element_set(proposal=proposal, kind=kind.key, name=name,
+                                          state={**current, **kind.from_form(data)})
+        except catalog.ValidationFailed as exc:
+            for field, errs in exc.errors.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            flash.success(request, f"Saved {kind.label} {name} into proposal #{proposal.pk}; it is created only "
+                                   "when the proposal is merged.")
+            return redirect("proposal_detail", slug=team.slug, pid=proposal.pk)
+    return render(request, "proposals/element_new.html", {"proposal": proposal, "form": form, "spec": kind,
+                                                          "coll": coll, "editing": name},
+                  status=422 if request.method == "POST" else 200)
+
+
+@team_view(min_role="editor")
+@require_http_methods(["GET", "POST"])
 def proposal_version_edit(request: HttpRequest, pid: int, pk: int) -> HttpResponse:
     """A message's schema form, saved into the proposal: the newest draft is changed in place,
     after a released one a new version is added (as the live form does)."""
@@ -257,6 +296,8 @@ def proposal_open_element(request: HttpRequest, pid: int) -> HttpResponse:
         key, name = catalog.element_key(request.POST.get("element", "").strip())
         kind = kinds.by_key(key)
         obj = element_by_key(team, f"{kind.coll}/{name}")
+        if obj is None and (kind.key, name) in selectors.proposal_created(selectors.proposal_get(team, pid)):
+            return redirect("proposal_new_edit", slug=team.slug, pid=pid, coll=kind.coll, name=name)
         if obj is None:
             raise catalog.ValidationFailed(f"There is no {kind.label} named {name!r} in this team.")
     except catalog.ValidationFailed as exc:

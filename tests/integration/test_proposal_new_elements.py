@@ -101,3 +101,32 @@ def test_the_import_preview_proposes_instead_of_applying(demo_team: Team, member
     assert Team.objects.get(pk=demo_team.pk).revision == revision
     detail = editor.get(resp["Location"]).content.decode()
     assert 'data-element="message/OrderPlaced"' in detail
+
+
+def test_an_element_the_proposal_creates_is_re_edited_from_its_proposed_state(demo_team: Team,
+                                                                               member_client: Any) -> None:
+    author, viewer = member_client(demo_team, "editor"), member_client(demo_team, "viewer")
+    proposal = _open(author, demo_team)
+    assert _new(author, demo_team, proposal, "messages", name="RefundIssued", description="First").status_code == 302
+    live = model_states(model_snapshot(demo_team))
+    detail = author.get(reverse("proposal_detail", args=[demo_team.slug, proposal.pk])).content.decode()
+    url = reverse("proposal_new_edit", args=[demo_team.slug, proposal.pk, "messages", "RefundIssued"])
+    assert url in detail  # linked from the proposal page
+    opened = author.post(reverse("proposal_open_element", args=[demo_team.slug, proposal.pk]),
+                         {"element": "messages/RefundIssued"})
+    assert opened.status_code == 302 and opened["Location"] == url  # "Edit in this proposal" finds it too
+    page = author.get(url)
+    assert page.status_code == 200 and page.context["form"]["description"].value() == "First"
+    form = page.context["form"]
+    data = {k: v for k, v in ((n, form[n].value()) for n in form.fields) if v is not None}
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+
+    assert viewer.post(url, {**data, "description": "Viewer"}).status_code == 403
+    renamed = author.post(url, {**data, "name": "Other"})
+    assert renamed.status_code == 422
+    assert ProposalElement.objects.get(proposal=proposal, name="RefundIssued").proposed["description"] == "First"
+    assert author.post(url, {**data, "description": "Second"}).status_code == 302
+    assert ProposalElement.objects.get(proposal=proposal, name="RefundIssued").proposed["description"] == "Second"
+    assert model_states(model_snapshot(demo_team)) == live
+    other = reverse("proposal_new_edit", args=[demo_team.slug, proposal.pk, "messages", "OrderPlaced"])
+    assert author.get(other).status_code == 404  # a live element is edited with the live-element form
