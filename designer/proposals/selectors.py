@@ -136,3 +136,20 @@ def proposal_created(proposal: Proposal) -> list[tuple[str, str]]:
     """The (kind, name) of the elements the proposal creates (no live base)."""
     return [(r.kind, r.name) for r in proposal.elements.filter(base__isnull=True).exclude(proposed__isnull=True)
             .order_by("kind", "name")]
+
+
+def proposal_stamp(proposal: Proposal) -> str:
+    """A short fingerprint of everything the proposal page shows that others can change: its status,
+    its elements' proposed states, comments, approvals and the live model's revision. The page polls
+    it and reloads when it moves."""
+    import hashlib
+    import json
+
+    parts = [
+        Proposal.objects.filter(pk=proposal.pk).values_list("status", flat=True).first(),
+        list(proposal.elements.order_by("kind", "name").values_list("kind", "name", "proposed")),
+        list(ProposalComment.objects.filter(proposal=proposal).values_list("id", flat=True)),
+        list(proposal.approvals.order_by("id").values_list("id", flat=True)),
+        Team.objects.filter(pk=proposal.team_id).values_list("revision", flat=True).first(),
+    ]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]

@@ -6,6 +6,7 @@ urlpatterns = [
     path("t/<slug:slug>/proposals/", views.proposal_list, name="proposal_list"),
     path("t/<slug:slug>/proposals/settings/", views.proposal_settings, name="proposal_settings"),
     path("t/<slug:slug>/proposals/<int:pid>/", views.proposal_detail, name="proposal_detail"),
+    path("t/<slug:slug>/proposals/<int:pid>/stamp/", views.proposal_stamp, name="proposal_stamp"),
     path("t/<slug:slug>/proposals/<int:pid>/comment/", views.proposal_comment, name="proposal_comment"),
     path("t/<slug:slug>/proposals/<int:pid>/code/", views.proposal_code, name="proposal_code"),
     path("t/<slug:slug>/proposals/<int:pid>/edit/", views.proposal_open_element, name="proposal_open_element"),

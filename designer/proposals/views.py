@@ -59,9 +59,20 @@ def proposal_detail(request: HttpRequest, pid: int, *, error: str = "", conflict
         "rules": services.proposal_settings(team), "merge_blocked": services.merge_allowed(proposal, request.user),
         "error": error, "conflicts": conflicts if conflicts is not None else (rev.plan.conflicts if rev else []),
         "languages": LANGUAGES, "is_editor": _editor(request), "kinds": kinds.KINDS,
+        "stamp": selectors.proposal_stamp(proposal),
         "created": [(kinds.by_key(k), n) for k, n in selectors.proposal_created(proposal)],
     }
     return render(request, "proposals/detail.html", ctx, status=422 if error else 200)
+
+
+@team_view()
+def proposal_stamp(request: HttpRequest, pid: int) -> HttpResponse:
+    """Polled by the proposal page (htmx, and on the live socket's model-changed): 204 while the
+    proposal is as the page shows it, else an HX-Refresh so the page reloads itself."""
+    proposal = selectors.proposal_get(request.team, pid)  # type: ignore[attr-defined]
+    if request.GET.get("v", "") == selectors.proposal_stamp(proposal):
+        return HttpResponse(status=204)
+    return HttpResponse("The proposal changed; reloading.", headers={"HX-Refresh": "true"})
 
 
 @team_view(write_methods=())  # viewers comment too

@@ -103,3 +103,27 @@ def test_flow_steps_moved_added_and_removed_in_a_proposal(demo_team: Team, membe
     _merge(reviewer, demo_team, proposal)
     steps = model_states(model_snapshot(demo_team))[("flow", name)]["steps"]
     assert steps == [*state["steps"][1:], {**first, "note": "again, in the proposal"}]
+
+
+def test_the_proposal_page_reloads_itself_when_someone_else_changes_it(demo_team: Team, member_client: Any) -> None:
+    author, other, outsider = (member_client(demo_team, "editor"), member_client(demo_team, "viewer"),
+                               member_client(Team.objects.create(name="Other", slug="other-team"), "owner"))
+    proposal = _open(author, demo_team)
+    page = author.get(reverse("proposal_detail", args=[demo_team.slug, proposal.pk]))
+    stamp = page.context["stamp"]
+    poll = reverse("proposal_stamp", args=[demo_team.slug, proposal.pk])
+    assert f'hx-get="{poll}?v={stamp}"' in page.content.decode()
+    assert 'hx-trigger="every 15s, model-changed from:body"' in page.content.decode()
+    quiet = author.get(poll, {"v": stamp}, HTTP_HX_REQUEST="true")
+    assert quiet.status_code == 204 and "HX-Refresh" not in quiet
+    # another member comments: the page's next poll reloads it
+    assert other.post(reverse("proposal_comment", args=[demo_team.slug, proposal.pk]), {"text": "Why?"}).status_code == 302
+    moved = author.get(poll, {"v": stamp}, HTTP_HX_REQUEST="true")
+    assert moved.status_code == 200 and moved["HX-Refresh"] == "true"
+    stamp = author.get(reverse("proposal_detail", args=[demo_team.slug, proposal.pk])).context["stamp"]
+    # another editor's edit inside the proposal moves it too
+    name, _ = _pick(demo_team, "message", "relations")
+    rel = reverse("proposal_relations", args=[demo_team.slug, proposal.pk, name])
+    assert member_client(demo_team, "editor").post(rel, {"op": "remove", "index": "0"}).status_code == 302
+    assert author.get(poll, {"v": stamp})["HX-Refresh"] == "true"
+    assert outsider.get(poll, {"v": stamp}).status_code == 404  # team-scoped
