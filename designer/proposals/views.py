@@ -405,7 +405,9 @@ def proposal_steps(request: HttpRequest, pid: int, name: str) -> HttpResponse:
                 services.proposal_element_set(proposal=proposal, kind="flow", name=name, state={**state, "steps": new})
             except catalog.ValidationFailed as exc:
                 error = str(exc)
-        if not error:
+        if not error and new == steps:
+            flash.info(request, "Nothing to change: the step is already there.")
+        elif not error:
             flash.success(request, f"Saved the steps of {name} into proposal #{proposal.pk}; the live model is "
                                    "unchanged.")
             return redirect("proposal_steps", slug=team.slug, pid=pid, name=name)
