@@ -405,11 +405,12 @@ def proposal_steps(request: HttpRequest, pid: int, name: str) -> HttpResponse:
                 services.proposal_element_set(proposal=proposal, kind="flow", name=name, state={**state, "steps": new})
             except catalog.ValidationFailed as exc:
                 error = str(exc)
-        if not error and new == steps:
-            flash.info(request, "Nothing to change: the step is already there.")
-        elif not error:
-            flash.success(request, f"Saved the steps of {name} into proposal #{proposal.pk}; the live model is "
-                                   "unchanged.")
+        if not error:
+            if new == steps:
+                flash.info(request, "Nothing to change: the step is already there.")
+            else:
+                flash.success(request, f"Saved the steps of {name} into proposal #{proposal.pk}; the live model "
+                                       "is unchanged.")
             return redirect("proposal_steps", slug=team.slug, pid=pid, name=name)
     return render(request, "proposals/parts.html", {"proposal": proposal, "name": name, "what": "steps",
                                                     "rows": steps, "form": form, "error": error},
