@@ -34,6 +34,7 @@ pytestmark = pytest.mark.toolchain
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "designer" / "catalog" / "demo" / "shop.yaml"
 KEYWORDS = ROOT / "tests" / "fixtures" / "codegen" / "keywords.yaml"
+COMMAND_REPLY = ROOT / "tests" / "fixtures" / "codegen_command_reply.yaml"  # a command that answers
 # Constraint values that try to break out of generated code (quotes, backticks, */, property
 # names with quotes and newlines, enums of mixed types, a const object, maxLength 2**31 - 1,
 # 1e308, a lookaround pattern the engines cannot share, false/true schemas, recursive $ref).
@@ -231,6 +232,68 @@ def test_go_validator_rejects_the_issue_payload_and_one_payload_per_keyword(tmp_
     project = _codegen(KEYWORDS, "go", tmp_path / "kw")[0]
     _go_project_checks(project, _need("go"), env)
     _check_keyword_cases(_go_validate(project, env))
+
+
+# A developer's handler for ChargeCard that returns an invalid reply, then a valid one.
+GO_COMMAND_REPLY_TEST = """package billingservice
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+type mine struct {
+	TodoHandlers[*MemoryTx]
+	calls []string
+	reply CardCharged
+}
+
+func (h *mine) HandleChargeCard(ctx context.Context, tx *MemoryTx, message ChargeCard, envelope Envelope) (CardCharged, error) {
+	h.calls = append(h.calls, message.OrderID)
+	return h.reply, nil
+}
+
+func TestMyCommandReply(t *testing.T) {
+	h := &mine{reply: CardCharged{OrderID: "o1"}}
+	d := NewDispatcher[*MemoryTx](h, NewInMemoryIdempotencyStore(), BeginMemoryTx)
+	env := Envelope{ID: "c1", Type: "billing.charge-card", Data: []byte(`{"orderId":"o1","amount":3}`)}
+	got, err := d.Dispatch(context.Background(), env)
+	var invalid *ValidationError
+	if !errors.As(err, &invalid) || got != nil {
+		t.Fatalf("want a *ValidationError and no reply, got %v, %v", got, err)
+	}
+	t.Logf("refused: %v", err)
+	h.reply = CardCharged{OrderID: "o1", ChargeID: "ch1"}
+	got, err = d.Dispatch(context.Background(), env)
+	if reply, ok := got.(CardCharged); err != nil || !ok || reply != h.reply {
+		t.Fatalf("the retry got %v, %v", got, err)
+	}
+	got, err = d.Dispatch(context.Background(), env)
+	if got != nil || err != nil {
+		t.Fatalf("a duplicate got %v, %v", got, err)
+	}
+	if len(h.calls) != 2 {
+		t.Fatalf("handler ran %d times, want 2", len(h.calls))
+	}
+}
+"""
+
+
+def test_go_command_handler_returns_its_typed_reply_once(tmp_path: Path) -> None:
+    go = _need("go")
+    env = _go_env(tmp_path)
+    projects = _codegen(COMMAND_REPLY, "go", tmp_path / "out")
+    for project in projects:  # its own tests: typed reply, duplicate nil, bad reply refused
+        _go_project_checks(project, go, env)
+    billing = tmp_path / "out" / "billing-service"
+    assert ") (CardCharged, error)" in (billing / "handlers_impl.go").read_text(encoding="utf-8")
+    assert "TestAnInvalidCommandReplyIsRefusedAndReleasesTheClaim" in (
+        billing / "dispatcher_test.go").read_text(encoding="utf-8")
+    (billing / "mine_test.go").write_text(GO_COMMAND_REPLY_TEST, encoding="utf-8")
+    proc = _run([go, "test", "-count=1", "-v", "-run", "TestMyCommandReply", "."], billing, env)
+    assert "--- PASS: TestMyCommandReply" in proc.stdout, proc.stdout
+    assert "chargeId" in proc.stdout, proc.stdout  # the refusal names the reply's bad field
 
 
 # ----------------------------------------------------------------------------------------- Java
