@@ -405,3 +405,64 @@ def test_the_project_downloaded_from_the_seeded_demo_runs_its_validator_and_test
                 stdin=json.dumps(ISSUE_PAYLOAD), ok=False)  # executable as downloaded
     assert proc.returncode == 1, proc.stderr
     assert {line.split(": ", 1)[0] for line in proc.stderr.splitlines()} == ISSUE_PATHS
+
+
+# A developer's handler for ChargeCard that returns an invalid reply, then a valid one.
+JAVA_COMMAND_REPLY_MAIN = """package com.example.billingservice;
+
+import java.util.ArrayList;
+import java.util.List;
+
+public final class Mine {
+    private Mine() { }
+
+    public static void main(String[] args) throws Exception {
+        List<String> calls = new ArrayList<>();
+        Messages.CardCharged[] reply = {new Messages.CardCharged("o1", "")};
+        Handlers handlers = new Handlers() {
+            @Override
+            public Messages.CardCharged handleChargeCard(java.sql.Connection connection, Messages.ChargeCard message, Envelope envelope) {
+                calls.add(message.orderId());
+                return reply[0];
+            }
+        };
+        Dispatcher d = new Dispatcher(handlers, new InMemoryIdempotencyStore(), new InMemoryTransactions());
+        Envelope env = new Envelope("c1", null, null, "billing.charge-card", null, null, null, null,
+                Json.parse("{\\"orderId\\":\\"o1\\",\\"amount\\":3}"));
+        try {
+            d.dispatch(env);
+            throw new AssertionError("an invalid reply was sent");
+        } catch (Json.ValidationException expected) {
+            System.out.println("refused: " + expected.getMessage());
+        }
+        reply[0] = new Messages.CardCharged("o1", "ch1");
+        Object got = d.dispatch(env);
+        if (!reply[0].equals(got)) {
+            throw new AssertionError("the retry got " + got);
+        }
+        Object again = d.dispatch(env);
+        if (again != null || calls.size() != 2) {
+            throw new AssertionError("a duplicate got " + again + " after " + calls);
+        }
+        System.out.println("mine ok");
+    }
+}
+"""
+
+
+def test_java_command_handler_returns_its_typed_reply_once(tmp_path: Path) -> None:
+    javac, java, cp = _need("javac"), _need("java"), _jackson()
+    projects = _codegen(COMMAND_REPLY, "java", tmp_path / "out")
+    for project in projects:  # its own tests: typed reply, duplicate null, bad reply refused
+        _java_project_checks(project, javac, java, cp)
+    billing = tmp_path / "out" / "billing-service"
+    assert "public Messages.CardCharged handleChargeCard(" in next(billing.rglob("AppHandlers.java")).read_text()
+    assert "anInvalidCommandReplyIsRefusedAndReleasesTheClaim();" in next(
+        billing.rglob("MessagesTest.java")).read_text()
+    package_dir = next(billing.rglob("Dispatcher.java")).parent
+    (package_dir / "Mine.java").write_text(JAVA_COMMAND_REPLY_MAIN, encoding="utf-8")
+    sources = [str(p) for p in sorted(billing.rglob("*.java"))]
+    _run([javac, "-Xlint:all", "-Werror", "-cp", cp, "-d", "out", *sources], billing)
+    proc = _run([java, "-cp", f"out:{cp}", "com.example.billingservice.Mine"], billing)
+    assert proc.stdout.strip().endswith("mine ok"), proc.stdout
+    assert "chargeId" in proc.stdout, proc.stdout  # the refusal names the reply's bad field
