@@ -34,6 +34,7 @@ pytestmark = pytest.mark.toolchain
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "designer" / "catalog" / "demo" / "shop.yaml"
 KEYWORDS = ROOT / "tests" / "fixtures" / "codegen" / "keywords.yaml"
+COMMAND_REPLY = ROOT / "tests" / "fixtures" / "codegen_command_reply.yaml"  # a command that answers
 # Constraint values that try to break out of generated code (quotes, backticks, */, property
 # names with quotes and newlines, enums of mixed types, a const object, maxLength 2**31 - 1,
 # 1e308, a lookaround pattern the engines cannot share, false/true schemas, recursive $ref).
@@ -233,6 +234,68 @@ def test_go_validator_rejects_the_issue_payload_and_one_payload_per_keyword(tmp_
     _check_keyword_cases(_go_validate(project, env))
 
 
+# A developer's handler for ChargeCard that returns an invalid reply, then a valid one.
+GO_COMMAND_REPLY_TEST = """package billingservice
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+type mine struct {
+	TodoHandlers[*MemoryTx]
+	calls []string
+	reply CardCharged
+}
+
+func (h *mine) HandleChargeCard(ctx context.Context, tx *MemoryTx, message ChargeCard, envelope Envelope) (CardCharged, error) {
+	h.calls = append(h.calls, message.OrderID)
+	return h.reply, nil
+}
+
+func TestMyCommandReply(t *testing.T) {
+	h := &mine{reply: CardCharged{OrderID: "o1"}}
+	d := NewDispatcher[*MemoryTx](h, NewInMemoryIdempotencyStore(), BeginMemoryTx)
+	env := Envelope{ID: "c1", Type: "billing.charge-card", Data: []byte(`{"orderId":"o1","amount":3}`)}
+	got, err := d.Dispatch(context.Background(), env)
+	var invalid *ValidationError
+	if !errors.As(err, &invalid) || got != nil {
+		t.Fatalf("want a *ValidationError and no reply, got %v, %v", got, err)
+	}
+	t.Logf("refused: %v", err)
+	h.reply = CardCharged{OrderID: "o1", ChargeID: "ch1"}
+	got, err = d.Dispatch(context.Background(), env)
+	if reply, ok := got.(CardCharged); err != nil || !ok || reply != h.reply {
+		t.Fatalf("the retry got %v, %v", got, err)
+	}
+	got, err = d.Dispatch(context.Background(), env)
+	if got != nil || err != nil {
+		t.Fatalf("a duplicate got %v, %v", got, err)
+	}
+	if len(h.calls) != 2 {
+		t.Fatalf("handler ran %d times, want 2", len(h.calls))
+	}
+}
+"""
+
+
+def test_go_command_handler_returns_its_typed_reply_once(tmp_path: Path) -> None:
+    go = _need("go")
+    env = _go_env(tmp_path)
+    projects = _codegen(COMMAND_REPLY, "go", tmp_path / "out")
+    for project in projects:  # its own tests: typed reply, duplicate nil, bad reply refused
+        _go_project_checks(project, go, env)
+    billing = tmp_path / "out" / "billing-service"
+    assert ") (CardCharged, error)" in (billing / "handlers_impl.go").read_text(encoding="utf-8")
+    assert "TestAnInvalidCommandReplyIsRefusedAndReleasesTheClaim" in (
+        billing / "dispatcher_test.go").read_text(encoding="utf-8")
+    (billing / "mine_test.go").write_text(GO_COMMAND_REPLY_TEST, encoding="utf-8")
+    proc = _run([go, "test", "-count=1", "-v", "-run", "TestMyCommandReply", "."], billing, env)
+    assert "--- PASS: TestMyCommandReply" in proc.stdout, proc.stdout
+    assert "chargeId" in proc.stdout, proc.stdout  # the refusal names the reply's bad field
+
+
 # ----------------------------------------------------------------------------------------- Java
 
 def _jackson() -> str:
@@ -342,3 +405,64 @@ def test_the_project_downloaded_from_the_seeded_demo_runs_its_validator_and_test
                 stdin=json.dumps(ISSUE_PAYLOAD), ok=False)  # executable as downloaded
     assert proc.returncode == 1, proc.stderr
     assert {line.split(": ", 1)[0] for line in proc.stderr.splitlines()} == ISSUE_PATHS
+
+
+# A developer's handler for ChargeCard that returns an invalid reply, then a valid one.
+JAVA_COMMAND_REPLY_MAIN = """package com.example.billingservice;
+
+import java.util.ArrayList;
+import java.util.List;
+
+public final class Mine {
+    private Mine() { }
+
+    public static void main(String[] args) throws Exception {
+        List<String> calls = new ArrayList<>();
+        Messages.CardCharged[] reply = {new Messages.CardCharged("o1", "")};
+        Handlers handlers = new Handlers() {
+            @Override
+            public Messages.CardCharged handleChargeCard(java.sql.Connection connection, Messages.ChargeCard message, Envelope envelope) {
+                calls.add(message.orderId());
+                return reply[0];
+            }
+        };
+        Dispatcher d = new Dispatcher(handlers, new InMemoryIdempotencyStore(), new InMemoryTransactions());
+        Envelope env = new Envelope("c1", null, null, "billing.charge-card", null, null, null, null,
+                Json.parse("{\\"orderId\\":\\"o1\\",\\"amount\\":3}"));
+        try {
+            d.dispatch(env);
+            throw new AssertionError("an invalid reply was sent");
+        } catch (Json.ValidationException expected) {
+            System.out.println("refused: " + expected.getMessage());
+        }
+        reply[0] = new Messages.CardCharged("o1", "ch1");
+        Object got = d.dispatch(env);
+        if (!reply[0].equals(got)) {
+            throw new AssertionError("the retry got " + got);
+        }
+        Object again = d.dispatch(env);
+        if (again != null || calls.size() != 2) {
+            throw new AssertionError("a duplicate got " + again + " after " + calls);
+        }
+        System.out.println("mine ok");
+    }
+}
+"""
+
+
+def test_java_command_handler_returns_its_typed_reply_once(tmp_path: Path) -> None:
+    javac, java, cp = _need("javac"), _need("java"), _jackson()
+    projects = _codegen(COMMAND_REPLY, "java", tmp_path / "out")
+    for project in projects:  # its own tests: typed reply, duplicate null, bad reply refused
+        _java_project_checks(project, javac, java, cp)
+    billing = tmp_path / "out" / "billing-service"
+    assert "public Messages.CardCharged handleChargeCard(" in next(billing.rglob("AppHandlers.java")).read_text()
+    assert "anInvalidCommandReplyIsRefusedAndReleasesTheClaim();" in next(
+        billing.rglob("MessagesTest.java")).read_text()
+    package_dir = next(billing.rglob("Dispatcher.java")).parent
+    (package_dir / "Mine.java").write_text(JAVA_COMMAND_REPLY_MAIN, encoding="utf-8")
+    sources = [str(p) for p in sorted(billing.rglob("*.java"))]
+    _run([javac, "-Xlint:all", "-Werror", "-cp", cp, "-d", "out", *sources], billing)
+    proc = _run([java, "-cp", f"out:{cp}", "com.example.billingservice.Mine"], billing)
+    assert proc.stdout.strip().endswith("mine ok"), proc.stdout
+    assert "chargeId" in proc.stdout, proc.stdout  # the refusal names the reply's bad field

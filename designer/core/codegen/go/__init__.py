@@ -164,6 +164,7 @@ class ServiceContext(TypedDict):
     produced: list[dict[str, Any]]
     routes: list[dict[str, Any]]
     dedup_route: dict[str, Any] | None
+    command_route: dict[str, Any] | None  # the first command that names its reply
     query_route: dict[str, Any] | None
     env_lines: list[str]  # the Envelope struct's aligned field lines
     env_roles: dict[str, str]  # envelope role -> Go field
@@ -284,7 +285,9 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     by_name = {x["name"]: x for x in msgs}
     for x in msgs:
         x.update({"reply_type": "", "reply_zero": "nil", "reply_decoder": "", "reply_example": "", "reply_bad": ""})
-    for query, reply in shape.replies.items():  # a query's responder returns its reply's type
+    # A query's responder, and a command's handler when the command names a reply, return the
+    # reply's type.
+    for query, reply in (shape.replies | shape.command_replies).items():
         r = by_name[reply.message.name]
         cases = sc.test_cases(reply.message, shape.profile)
         # A value a responder can really build (it unmarshals into the struct) that breaks a
@@ -316,7 +319,10 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         "consumed": [by_name[m.message.name] for m in shape.consumed],
         "produced": [by_name[m.message.name] for m in shape.produced],
         "routes": routes,
-        "dedup_route": next((r for r in routes if r["kind"] != "query" and r["valid"]), None),
+        "dedup_route": next((r for r in routes if r["kind"] != "query" and not r["reply_type"] and r["valid"]),
+                            None),
+        "command_route": next((r for r in routes if r["kind"] == "command" and r["reply_type"] and r["valid"]),
+                              None),
         "query_route": next((r for r in routes if r["kind"] == "query" and r["valid"]), None),
         "env_lines": _align(env_rows),
         "env_roles": {role: go_env[role] for _, role in env_fields},

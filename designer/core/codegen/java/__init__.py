@@ -105,6 +105,7 @@ class ServiceContext(TypedDict):
     produced: list[dict[str, Any]]
     routes: list[dict[str, Any]]
     dedup_route: dict[str, Any] | None
+    command_route: dict[str, Any] | None  # the first command that names its reply
     query_route: dict[str, Any] | None
     env_fields: list[tuple[str, str, str]]  # (Java field, role, wire name literal)
     has_spec: bool
@@ -202,7 +203,9 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
     by_name = {x["name"]: x for x in msgs}
     for x in msgs:
         x.update({"reply_type": "", "reply_label": "", "reply_example": "", "reply_bad": ""})
-    for query, reply in shape.replies.items():  # a query's responder returns its reply's record
+    # A query's responder, and a command's handler when the command names a reply, return the
+    # reply's record.
+    for query, reply in (shape.replies | shape.command_replies).items():
         r = by_name[reply.message.name]
         cases = sc.test_cases(reply.message, shape.profile)
         # A record a responder can really build (Jackson maps it) that breaks a constraint.
@@ -233,7 +236,10 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         "consumed": [by_name[m.message.name] for m in shape.consumed],
         "produced": [by_name[m.message.name] for m in shape.produced],
         "routes": routes,
-        "dedup_route": next((r for r in routes if r["kind"] != "query" and r["valid"]), None),
+        "dedup_route": next((r for r in routes if r["kind"] != "query" and not r["reply_type"] and r["valid"]),
+                            None),
+        "command_route": next((r for r in routes if r["kind"] == "command" and r["reply_type"] and r["valid"]),
+                              None),
         "query_route": next((r for r in routes if r["kind"] == "query" and r["valid"]), None),
         "env_fields": [(java_env[role], role, c_string(wire)) for wire, role in env_fields],
         "has_spec": shape.profile == "cloudevents",
