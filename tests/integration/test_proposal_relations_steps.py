@@ -152,6 +152,7 @@ def test_elements_the_proposal_creates_are_offered_and_merged_linked(demo_team: 
     assert page.status_code == 200
     choices = dict(page.context["form"].fields["service"].choices)
     assert choices.get("new:RefundWorker") == "RefundWorker (new in this proposal)"
+    assert '<option value="new:RefundWorker">RefundWorker (new in this proposal)</option>' in page.content.decode()
     assert choices.get(str(doomed.pk)) == doomed.name  # live services are still offered
 
     # Another proposal deletes a live service: its forms no longer offer it, and posting it is refused.
