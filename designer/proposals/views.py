@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -333,6 +334,7 @@ def proposal_relations(request: HttpRequest, pid: int, name: str) -> HttpRespons
     state = _proposed_or_404(proposal, "message", name)
     rels = [dict(r) for r in state.get("relations") or []]
     form = RelationForm(request.POST if request.POST.get("op") == "add" else None, team=team)
+    _proposal_choices(form, RELATION, proposal, team)
     error = ""
     if request.method == "POST":
         op = request.POST.get("op", "")
@@ -381,6 +383,7 @@ def proposal_steps(request: HttpRequest, pid: int, name: str) -> HttpResponse:
     state = _proposed_or_404(proposal, "flow", name)
     steps = [dict(s) for s in state.get("steps") or []]
     form = StepForm(request.POST if request.POST.get("op") == "add" else None, team=team)
+    _proposal_choices(form, STEP, proposal, team)
     error = ""
     if request.method == "POST":
         op = request.POST.get("op", "")
@@ -424,12 +427,37 @@ def _part_state(spec: Any, data: dict[str, Any]) -> dict[str, Any]:
         column = spec.column(attr)
         if column in data:
             value = data[column]
-            if attr.type == "ref":
-                value = value.name if value is not None else ""
+            if attr.type == "ref":  # a name (proposal choices) or a live row
+                value = value if isinstance(value, str) else value.name if value is not None else ""
             elif value is None:
                 value = attr.default
             out[attr.name] = value
     return out
+
+
+def _proposal_choices(form: Any, spec: Any, proposal: Any, team: Any) -> None:
+    """Turn the part form's live-only reference pickers into pickers of the elements as the
+    proposal has them: live ones (by pk, as the live form posts) minus those the proposal deletes,
+    plus those it creates (``new:NAME``). The cleaned value is the element's name."""
+    created = selectors.proposal_created(proposal)
+    deleted = set(proposal.elements.filter(proposed__isnull=True).values_list("kind", "name"))
+    for attr in spec.core.attrs:
+        column = spec.column(attr)
+        old = form.fields.get(column)
+        if attr.type != "ref" or old is None:
+            continue
+        names: dict[str, str] = {}
+        for pk, name in old.queryset.order_by("name").values_list("pk", "name"):
+            if (attr.ref, name) not in deleted:
+                names[str(pk)] = name
+        for kind, name in created:
+            if kind == attr.ref:
+                names[f"new:{name}"] = name
+        labels = [(v, f"{n} (new in this proposal)" if v.startswith("new:") else n) for v, n in names.items()]
+        field = forms.TypedChoiceField(choices=[("", old.empty_label or "—"), *labels], coerce=names.get,
+                                       empty_value=None, required=old.required, label=old.label,
+                                       help_text=old.help_text)
+        form.fields[column] = field
 
 
 def _index(request: HttpRequest) -> int | None:

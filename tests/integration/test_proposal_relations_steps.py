@@ -127,3 +127,61 @@ def test_the_proposal_page_reloads_itself_when_someone_else_changes_it(demo_team
     assert member_client(demo_team, "editor").post(rel, {"op": "remove", "index": "0"}).status_code == 302
     assert author.get(poll, {"v": stamp})["HX-Refresh"] == "true"
     assert outsider.get(poll, {"v": stamp}).status_code == 404  # team-scoped
+
+
+def _new(client: Any, team: Team, proposal: Proposal, coll: str, **values: Any) -> None:
+    url = reverse("proposal_element_new", args=[team.slug, proposal.pk, coll])
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in ((n, form[n].value()) for n in form.fields) if v is not None}
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+    resp = client.post(url, {**data, **values})
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+
+
+def test_elements_the_proposal_creates_are_offered_and_merged_linked(demo_team: Team, member_client: Any) -> None:
+    author, reviewer = member_client(demo_team, "editor"), member_client(demo_team, "editor")
+    flow, _ = _pick(demo_team, "flow", "steps")
+    doomed = demo_team.services.order_by("name").first()
+    assert doomed is not None
+    proposal = _open(author, demo_team)
+    live = model_states(model_snapshot(demo_team))
+    _new(author, demo_team, proposal, "services", name="RefundWorker")
+    _new(author, demo_team, proposal, "messages", name="RefundIssued")
+    rel_url = reverse("proposal_relations", args=[demo_team.slug, proposal.pk, "RefundIssued"])
+    page = author.get(rel_url)
+    assert page.status_code == 200
+    choices = dict(page.context["form"].fields["service"].choices)
+    assert choices.get("new:RefundWorker") == "RefundWorker (new in this proposal)"
+    assert '<option value="new:RefundWorker">RefundWorker (new in this proposal)</option>' in page.content.decode()
+    assert choices.get(str(doomed.pk)) == doomed.name  # live services are still offered
+
+    # Another proposal deletes a live service: its forms no longer offer it, and posting it is refused.
+    other = _open(author, demo_team)
+    delete = reverse("proposal_element_delete", args=[demo_team.slug, other.pk, "services", doomed.pk])
+    assert author.post(delete).status_code == 302
+    flow_other = reverse("proposal_steps", args=[demo_team.slug, other.pk, flow])
+    assert str(doomed.pk) not in dict(author.get(flow_other).context["form"].fields["service"].choices)
+    before = list(ProposalElement.objects.filter(proposal=other).values_list("kind", "name", "proposed"))
+    refused = author.post(flow_other, {"op": "add", "service": str(doomed.pk), "message": "new:RefundIssued",
+                                       "action": "sends"})
+    assert refused.status_code == 422  # neither the deleted service nor another proposal's message
+    assert list(ProposalElement.objects.filter(proposal=other).values_list("kind", "name", "proposed")) == before
+
+    resp = author.post(rel_url, {"op": "add", "service": "new:RefundWorker", "role": "produces"})
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+
+    step_url = reverse("proposal_steps", args=[demo_team.slug, proposal.pk, flow])
+    form = author.get(step_url).context["form"]
+    assert "new:RefundIssued" in dict(form.fields["message"].choices)
+    resp = author.post(step_url, {"op": "add", "service": "new:RefundWorker", "message": "new:RefundIssued",
+                                  "action": "sends", "note": "refund"})
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+    assert model_states(model_snapshot(demo_team)) == live  # the live model is unchanged
+
+    _merge(reviewer, demo_team, proposal)
+    after = model_states(model_snapshot(demo_team))
+    assert ("service", "RefundWorker") in after and ("service", doomed.name) in after
+    rels = after[("message", "RefundIssued")]["relations"]
+    assert [(r["service"], r["role"]) for r in rels] == [("RefundWorker", "produces")]
+    assert any(s["service"] == "RefundWorker" and s["message"] == "RefundIssued" and s["action"] == "sends"
+               for s in after[("flow", flow)]["steps"])
