@@ -558,7 +558,7 @@ def _message_imports(types: _Types, blocks: list[dict[str, Any]]) -> list[str]:
         lines.append("from datetime import date")
     if any(b["kind"] == "enum" for b in blocks):
         lines.append("from enum import StrEnum")
-    typing = sorted(n for n in ("Annotated", "Any", "Literal", "TypeVar") if n in used | {"TypeVar"})
+    typing: list[str] = sorted(n for n in ("Annotated", "Any", "Literal", "TypeVar") if n in used | {"TypeVar"})
     typing += ["get_args"] if types.exactly_one else []
     lines.append(f"from typing import {', '.join(typing)}")
     if "UUID" in used:
