@@ -26,6 +26,7 @@ DEMO = ROOT / "designer" / "catalog" / "demo" / "shop.yaml"
 REAL = ROOT / "tests" / "fixtures" / "asyncapi_real"
 KEYWORDS = ROOT / "tests" / "fixtures" / "codegen_keywords.yaml"  # what the demo does not use
 COMMAND_REPLY = ROOT / "tests" / "fixtures" / "codegen_command_reply.yaml"  # a command that answers
+ONE_OF = ROOT / "tests" / "fixtures" / "codegen_oneof.yaml"  # oneOf alternatives that overlap
 TOOLS = ROOT / ".tools" / "node_modules"
 TIMEOUT = 300
 # Real documents with unions, request/reply, recursion and many messages.
@@ -309,3 +310,42 @@ def test_every_keyword_the_demo_lacks_is_enforced(lang: str, tmp_path: Path) -> 
     out = _run(["sh", "bin/validate", "Mixed"], consumer, bad, ok=(1,))
     for path in ("$.x", "$.n", "$.tags", "$.level", "$.site", "$.id", "$.ratio", "$.choice", "$.when"):
         assert path in out.stderr, (path, out.stderr)
+
+
+# Issue 12: oneOf is exact. Payloads per message: (payload, rejected at this path or None).
+ONE_OF_PAYLOADS = {
+    "TargetChosen": [('{"id":"t_1","target":{"a":"x"}}', None), ('{"id":"t_1","target":{"b":1}}', None),
+                     ('{"id":"t_1","target":{"a":"x","b":1}}', "$.target"),
+                     ('{"id":"t_1","target":{}}', "$.target")],
+    "ShapeSent": [('{"a":"x"}', None), ('{"b":1}', None), ('{"a":"x","b":1}', "$"), ('{"c":1}', "$")],
+}
+
+
+@pytest.mark.parametrize("lang", ["python", "typescript"])
+def test_one_of_rejects_a_payload_matching_two_alternatives(lang: str, tmp_path: Path) -> None:
+    if lang == "python":
+        projects = _codegen(ONE_OF, "python", tmp_path)
+    else:
+        tsc, node, projects = _typescript(tmp_path, ONE_OF)
+    receiver = tmp_path / "receiver-service"
+    assert receiver in projects
+    # The generated tests feed the contract's "matches two oneOf alternatives" cases too.
+    test_file = receiver / ("tests/test_messages.py" if lang == "python" else "test/messages.test.ts")
+    text = test_file.read_text(encoding="utf-8")
+    assert '"oneOf", "$.target"' in text and '"oneOf", "$"' in text, text
+    if lang == "python":
+        _check_python(receiver)
+    else:
+        _check_typescript(tsc, node, receiver)
+    for message, cases in ONE_OF_PAYLOADS.items():
+        for payload, path in cases:
+            proc = _run(["sh", "bin/validate", message], receiver, payload, ok=(0,) if path is None else (1,))
+            if path is not None:
+                # at the oneOf itself, or (none matches) at what each alternative misses there
+                assert any(line.startswith((f"{path}: ", f"{path}.")) for line in proc.stderr.splitlines()), \
+                    proc.stderr
+    for message, payload, path in (("TargetChosen", '{"id":"t_1","target":{"a":"x","b":1}}', "$.target"),
+                                   ("ShapeSent", '{"a":"x","b":1}', "$")):
+        two = _run(["sh", "bin/validate", message], receiver, payload, ok=(1,))
+        line = two.stderr.splitlines()[0]  # pydantic prefixes "Value error, "
+        assert line.startswith(f"{path}: ") and line.endswith("must match exactly one oneOf alternative, matches 2"), line

@@ -534,6 +534,31 @@ def _delete(root: JSON, parts: tuple[str | int, ...]) -> JSON:
     return out
 
 
+def _full(tree: MessageTree, n: Node) -> JSON:
+    """An object alternative with every property filled (optional ones too)."""
+    return {p.wire: synthesize(tree, p.node, 1) for p in n.properties}
+
+
+def _two_branches(tree: MessageTree, n: Node, value: JSON) -> JSON | None:
+    """For a oneOf of open objects: ``value`` merged with another alternative's properties, so
+    it matches two alternatives (None when no pair of open objects without shared keys exists).
+    ``violations`` keeps it only when the schema rejects it."""
+    alts = [tree.resolve(a) for a in n.alternatives]
+    objs = [a for a in alts if a.kind == "object" and not a.closed]
+    for i, a in enumerate(objs):
+        for b in objs[i + 1:]:
+            try:
+                first, second = _full(tree, a), _full(tree, b)
+            except (LookupError, TypeError, ValueError, RecursionError):
+                continue
+            if not isinstance(first, dict) or not isinstance(second, dict) or set(first) & set(second):
+                continue
+            if isinstance(value, dict) and not set(value) & set(second):
+                return {**value, **second}
+            return {**first, **second}
+    return None
+
+
 def violations(tree: MessageTree, example: JSON, limit: int = 40) -> list[Violation]:
     """One invalid variant of ``example`` (which must be valid) per constraint reachable in it.
 
@@ -570,6 +595,11 @@ def violations(tree: MessageTree, example: JSON, limit: int = 40) -> list[Violat
         if depth > 8:
             return
         if n.kind == "union":
+            if n.exclusive:
+                both = _two_branches(tree, n, value)
+                if both is not None:
+                    add("oneOf", parts, _set(example, parts, both) if parts else both,
+                        "matches two oneOf alternatives")
             return  # which alternative breaks is ambiguous: the root-level type check covers it
         if parts and not n.nullable and n.kind not in ("any",):
             add("nullable", parts, _set(example, parts, None), "null where null is not allowed")

@@ -96,3 +96,21 @@ def test_ecma_patterns_python_re_cannot_compile_are_kept_and_violated() -> None:
     assert example == {"n": "Zoë"}
     found = {(v.keyword, v.path) for v in constraints.violations(tree, example)}
     assert ("pattern", "$.n") in found and ("required", "$.n") in found
+
+
+def test_overlapping_one_of_gets_a_case_matching_two_alternatives() -> None:
+    """Issue 12: {"a": "x", "b": 1} matches both open alternatives, so oneOf rejects it."""
+    model = _load(Path(__file__).resolve().parents[2] / "fixtures" / "codegen_oneof.yaml")
+    by_name = {m.name: m for m in model.messages}
+    profile = common.envelope_profile(model)
+    nested = constraints.contract(by_name["TargetChosen"], profile)
+    cases = {(v.keyword, v.path): v.payload for v in nested.cases}
+    assert cases[("oneOf", "$.target")] == {"id": "t_1", "target": {"a": "x", "b": 1}}
+    root = constraints.contract(by_name["ShapeSent"], profile)
+    assert [(v.keyword, v.path, v.payload) for v in root.cases if v.keyword == "oneOf"] == [
+        ("oneOf", "$", {"a": "a", "b": 1})]
+    # anyOf (or closed alternatives, which cannot both match) gets no such case.
+    closed = constraints.tree_of({"oneOf": [
+        {"type": "object", "additionalProperties": False, "properties": {"a": {"type": "string"}}},
+        {"type": "object", "additionalProperties": False, "properties": {"b": {"type": "integer"}}}]}, "X")
+    assert not [v for v in constraints.violations(closed, {"a": "x"}) if v.keyword == "oneOf"]

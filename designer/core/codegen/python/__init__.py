@@ -9,7 +9,7 @@ must pass ``ruff check`` and ``mypy --strict`` byte-for-byte reproducibly.
 Validation: every constraint of ``constraints.message_tree`` becomes a pydantic constraint
 (``Field(min_length=..., pattern=..., ge=...)``, ``Literal`` / ``StrEnum`` for enum and const,
 ``extra="forbid"`` for closed objects, ``AwareDatetime`` / ``EmailStr`` / ``UUID`` / a checked
-``AnyUrl`` for formats, unions for oneOf/anyOf). Models are strict and parsed from JSON text, so
+``AnyUrl`` for formats, unions for anyOf, unions counting matches for oneOf). Models are strict and parsed from JSON text, so
 ``"1"`` is not an integer and ``1`` not a string. ``messages.parse`` raises ``InvalidMessage``
 carrying ``(JSON path, problem)`` pairs.
 
@@ -37,7 +37,7 @@ NAMING = Naming(types="pascal", fields="snake", packages="snake", keywords=KEYWO
 TYPE_RESERVED = ("BaseModel", "ConfigDict", "Field", "StrEnum", "Any", "Envelope", "UTC",
                  "Annotated", "Literal", "AfterValidator", "BeforeValidator", "AwareDatetime",
                  "EmailStr", "UUID", "AnyUrl", "TypeAdapter", "RootModel", "ValidationError",
-                 "InvalidMessage", "JsonValue", "TypeVar", "MESSAGES", "Problem", "ModelT",
+                 "InvalidMessage", "JsonValue", "_ExactlyOne", "_ONE_OF", "TypeVar", "MESSAGES", "Problem", "ModelT",
                  "Callable", "date", "datetime", "json")
 FIELD_RESERVED = (
     "str", "int", "float", "bool", "list", "dict", "datetime", "date", "Any", "Field",
@@ -59,6 +59,7 @@ class _Types:
         self.names = names
         self.used: set[str] = set()
         self.python_re = False
+        self.exactly_one = False  # a oneOf needs the ``_ONE_OF`` marker
 
     def _field(self, **kw: Any) -> str:
         args = [f"{k}={_lit(v)}" for k, v in kw.items() if v is not None]
@@ -76,7 +77,7 @@ class _Types:
 
     def ann(self, n: Node) -> str:
         base = self._bare(n)
-        if n.nullable and base not in ("Any", "None"):
+        if n.nullable and base not in ("Any", "None") and not base.endswith(", _ONE_OF]"):
             return f"{base} | None"
         return base
 
@@ -117,6 +118,11 @@ class _Types:
                                   self._field(max_length=0) if n.closed and n.values is None else "")
         if k == "union":
             alts = list(dict.fromkeys(self.ann(a) for a in n.alternatives))
+            if n.exclusive and len(alts) > 1:  # oneOf: pydantic's union takes the first match
+                self.used.update({"Any", "Annotated"})
+                self.exactly_one = True
+                none = " | None" if n.nullable else ""  # inside, so ``ann`` adds no second union
+                return f"Annotated[{' | '.join(alts)}{none}, _ONE_OF]"
             return " | ".join(alts)
         self.used.add("Any")
         return "Any"
@@ -198,11 +204,40 @@ def _fit(indent: int, head: str, args: list[str], tail: str = "", collection: bo
     for a in args:
         at, union = a.find("["), _split_top(a, " | ")
         if indent + 4 + len(a) + 1 > LINE_LENGTH and len(union) > 1:  # A | B | None: one operand a line
-            a = union[0] + "".join(f"\n{inner}| {u}" for u in union[1:])
+            a = _wrap_type(indent + 4, union[0]) + "".join(f"\n{inner}| {_wrap_type(indent + 4, u)}"
+                                                          for u in union[1:])
         elif indent + 4 + len(a) + 1 > LINE_LENGTH and at > 0 and a.endswith("]"):
             a = _fit(indent + 4, a[:at], _split_top(a[at + 1:-1]), brackets="[]")
         lines.append(f"{inner}{a},\n")
     return f"{head}{left}\n" + "".join(lines) + f"{pad}{right}{tail}"
+
+
+def _root_decl(name: str, ann: str) -> str:
+    """``class Name(RootModel[ann]):`` as ruff format wraps it when too long."""
+    one = f"class {name}(RootModel[{ann}]):"
+    if len(one) <= LINE_LENGTH:
+        return one
+    return f"class {name}(\n    {_wrap_type(4, f'RootModel[{ann}]')}\n):"
+
+
+def _wrap_type(indent: int, text: str, tail: str = "") -> str:
+    """A subscripted type ``Head[args]`` at ``indent`` as ruff format splits it: one argument is
+    split further; several go on one line when they fit, else one a line with a trailing comma."""
+    if indent + len(text) + len(tail) <= LINE_LENGTH:
+        return text + tail
+    at = text.find("[")
+    if at <= 0 or not text.endswith("]"):
+        return text + tail
+    args, pad, inner = _split_top(text[at + 1:-1]), " " * indent, " " * (indent + 4)
+    if len(args) == 1:
+        body = _wrap_type(indent + 4, args[0])
+    elif indent + 4 + len(", ".join(args)) <= LINE_LENGTH:
+        body = ", ".join(args)
+    else:
+        body = f"\n{inner}".join(_wrap_type(indent + 4, a, ",") if len(_split_top(a, " | ")) < 2
+                                  or indent + 4 + len(a) + 1 <= LINE_LENGTH
+                                  else f"\n{inner}| ".join(_split_top(a, " | ")) + "," for a in args)
+    return f"{text[:at]}[\n{inner}{body}\n{pad}]{tail}"
 
 
 def _split_top(text: str, sep: str = ",") -> list[str]:
@@ -327,6 +362,7 @@ class ServiceContext(TypedDict):
     """
 
     imports: list[str]  # messages.py's import lines
+    exactly_one: bool  # messages.py defines ``_ONE_OF`` (a oneOf is checked)
     header: str  # the generated-file comment header
     once_header: str  # the created-once header of handlers.py
     pkg: str  # the package (snake case)
@@ -388,7 +424,8 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         if root.kind not in ("object", "ref"):
             types.used.add("RootModel")
             type_blocks.append({"kind": "root", "name": names[msg.name],
-                                "doc": py_docstring(meaning, "    "), "annotation": types.ann(root)})
+                                "doc": py_docstring(meaning, "    "),
+                                "decl": _root_decl(names[msg.name], types.ann(root))})
         else:
             type_blocks.append(_block(root, names[msg.name], meaning, types))
 
@@ -455,6 +492,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
 
     ctx: ServiceContext = {
         "imports": _message_imports(types, type_blocks),
+        "exactly_one": types.exactly_one,
         "header": comment(gap.generated_header(shape, GENERATOR, f"{pkg}/handlers.py")),
         "once_header": comment(gap.once_header(shape, GENERATOR)),
         "pkg": pkg,
@@ -520,19 +558,22 @@ def _message_imports(types: _Types, blocks: list[dict[str, Any]]) -> list[str]:
         lines.append("from datetime import date")
     if any(b["kind"] == "enum" for b in blocks):
         lines.append("from enum import StrEnum")
-    typing = sorted(n for n in ("Annotated", "Any", "Literal", "TypeVar") if n in used | {"TypeVar"})
+    typing: list[str] = sorted(n for n in ("Annotated", "Any", "Literal", "TypeVar") if n in used | {"TypeVar"})
+    typing += ["get_args"] if types.exactly_one else []
     lines.append(f"from typing import {', '.join(typing)}")
     if "UUID" in used:
         lines.append("from uuid import UUID")
     classes = any(b["kind"] in ("object", "root") for b in blocks)
     pyd = {"BaseModel", "TypeAdapter", "ValidationError", "AnyUrl"} | ({"ConfigDict"} if classes else set()) | (
         used & {"Field", "AfterValidator", "BeforeValidator", "AwareDatetime", "EmailStr",
-                "RootModel"})
+                "RootModel"}) | ({"GetCoreSchemaHandler"} if types.exactly_one else set())
     one_line = f"from pydantic import {', '.join(sorted(pyd))}"
     if len(one_line) <= 120:
         lines += ["", one_line]
     else:  # isort's wrapped form (the generated pyproject sets line-length 120)
         lines += ["", "from pydantic import ("] + [f"    {n}," for n in sorted(pyd)] + [")"]
+    if types.exactly_one:
+        lines.append("from pydantic_core import core_schema")
     return lines
 
 

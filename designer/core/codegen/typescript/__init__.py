@@ -7,7 +7,7 @@ dev dependencies), ``tsconfig.json`` (strict), ``src/`` and ``test/`` (node:test
 Validation: each message and nested object is a zod schema generated from
 ``constraints.message_tree`` (``z.strictObject`` for closed objects, ``.min``/``.max``/``.regex``,
 ``.int()``, ``.gt``/``.lt``, ``z.iso.datetime({offset: true})``, ``z.email()``, ``z.guid()``,
-``z.url()``, ``z.enum``/``z.literal``, ``z.union`` for oneOf/anyOf, ``.nullable()``,
+``z.url()``, ``z.enum``/``z.literal``, ``z.union`` for anyOf (``exactlyOne``, counting matches, for oneOf), ``.nullable()``,
 ``.optional()``); the static types are ``z.infer`` of the same schemas, so they cannot drift.
 Properties that reference another named schema are getters (zod 4's way to define schemas in any
 order and recursively). ``check`` returns a result; ``parse`` throws ``InvalidMessageError`` with
@@ -42,7 +42,7 @@ TYPE_RESERVED = ("Array", "ReadonlyArray", "Readonly", "Record", "Partial", "Pro
                  "Math", "RegExp", "Function", "BigInt", "Envelope", "Outbox", "Handlers",
                  "Dispatcher", "IdempotencyStore", "Problem", "CheckResult", "InvalidMessageError",
                  "MESSAGES", "HandlersBase", "UnitOfWork")
-VALUE_RESERVED = ("z", "check", "parse", "jsonPath", "unique", "pattern", "MESSAGES",
+VALUE_RESERVED = ("z", "check", "parse", "jsonPath", "unique", "pattern", "exactlyOne", "MESSAGES",
                   "InvalidMessageError", "envelopeOf")
 FUNC_RESERVED = ("m", "randomUUID", "Envelope", "Outbox", "PublishOptions", "SOURCE")
 # Fields keep their wire names (quoted where not an identifier); the package.json name is kebab.
@@ -139,7 +139,10 @@ class _Zod:
                 out += '.refine((v) => Object.keys(v).length === 0, "no properties are allowed")'
             return out
         if k == "union":
-            return f"z.union([{', '.join(self.expr(a) for a in n.alternatives)}])"
+            alts = ", ".join(self.expr(a) for a in n.alternatives)
+            if n.exclusive and len(n.alternatives) > 1:  # oneOf: z.union takes the first match
+                return f"exactlyOne([{alts}])"
+            return f"z.union([{alts}])"
         if k == "object":
             return self.object(n)
         return "z.unknown()"
@@ -173,6 +176,7 @@ class ServiceContext(TypedDict):
     once_header: str  # the created-once header of handlers.ts
     sh_header: str  # the same header as shell comments (bin/validate)
     types: list[dict[str, Any]]
+    exactly_one: bool  # messages.ts defines ``exactlyOne`` (a oneOf is checked)
     messages: list[dict[str, Any]]
     consumed: list[dict[str, Any]]
     produced: list[dict[str, Any]]
@@ -279,6 +283,7 @@ def generate_service(shape: common.ServiceShape) -> dict[str, str]:
         "sh_header": "\n".join("# " + ln for ln in common.text_lines(
             "\n".join(gap.generated_header(shape, GENERATOR, "src/handlers.ts")))),
         "types": blocks,
+        "exactly_one": any("exactlyOne([" in b["expr"] for b in blocks),
         "messages": msgs,
         "consumed": [by_name[m.message.name] for m in shape.consumed],
         "produced": [by_name[m.message.name] for m in shape.produced],
