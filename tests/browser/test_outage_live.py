@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.security.outage_kit import Proxy, Server, manage, reachable, redis_target, server_env
+from tests.security.outage_kit import Proxy, Server, manage, need_service, redis_target, server_env
 
 
 @pytest.fixture
 def outage_site(tmp_path: Path) -> Iterator[tuple[Server, Proxy]]:
     host, port, db = redis_target()
-    if not reachable(host, port):
-        pytest.skip(f"no Redis on {host}:{port} to cut (production mode runs this)")
+    need_service(host, port, "Redis")
     proxy = Proxy((host, port)).up()
     env = server_env(tmp_path, redis_url=f"redis://127.0.0.1:{proxy.port}/{db}")
     manage(env, "migrate", "--noinput", "-v", "0")

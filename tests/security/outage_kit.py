@@ -151,6 +151,19 @@ def reachable(host: str, port: int) -> bool:
         return False
 
 
+def need_service(host: str, port: int, what: str) -> None:
+    """Skip when ``what`` (a real server the test cuts) is not running here; on CI it must run,
+    so its absence fails instead of hiding the test."""
+    import pytest
+
+    if reachable(host, port):
+        return
+    reason = f"no {what} on {host}:{port}: this test cuts a real one (make test has it on 127.0.0.1)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 class Server:
     """A uvicorn subprocess of the designer in production mode (REDIS_URL set)."""
 

@@ -31,8 +31,8 @@ from tests.security.outage_kit import (
     Server,
     free_port,
     manage,
+    need_service,
     one_line,
-    reachable,
     redis_target,
     server_env,
 )
@@ -185,8 +185,7 @@ def test_start_up_with_redis_refused_says_so_in_one_line(refused: tuple[Server, 
 @pytest.fixture
 def redis_proxy() -> Iterator[tuple[Proxy, int]]:
     host, port, db = redis_target()
-    if not reachable(host, port):
-        pytest.skip(f"no Redis on {host}:{port} to cut (production mode runs this)")
+    need_service(host, port, "Redis")
     proxy = Proxy((host, port)).up()
     yield proxy, db
     proxy.close()
@@ -241,8 +240,7 @@ PG_HOST, PG_PORT = "127.0.0.1", 5432
 
 @pytest.fixture
 def pg_database() -> Iterator[str]:
-    if not reachable(PG_HOST, PG_PORT):
-        pytest.skip("no PostgreSQL on 127.0.0.1:5432 (production mode runs this)")
+    need_service(PG_HOST, PG_PORT, "PostgreSQL")
     import psycopg
 
     name = f"designer_outage_{uuid.uuid4().hex[:8]}"

@@ -17,7 +17,7 @@ from django.test import override_settings
 from designer import outage
 from designer.core.traffic import parse_request
 from designer.traffic import fanout, pipeline
-from tests.security.outage_kit import Proxy, reachable, redis_target
+from tests.security.outage_kit import Proxy, need_service, redis_target
 from tests.unit.traffic.builders import ce, valid_order
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -26,8 +26,7 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def redis_proxy() -> Iterator[tuple[Proxy, int]]:
     host, port, db = redis_target()
-    if not reachable(host, port):
-        pytest.skip(f"no Redis on {host}:{port} to cut (production mode runs this)")
+    need_service(host, port, "Redis")
     proxy = Proxy((host, port)).up()
     outage.forget_health()
     yield proxy, db

@@ -22,7 +22,7 @@ from designer import outage
 from designer.traffic.feed import run_tap
 from designer.traffic.models import TrafficCounter
 from designer.traffic.taps.redis_tap import RedisTap
-from tests.security.outage_kit import Proxy, reachable, redis_target
+from tests.security.outage_kit import Proxy, need_service, redis_target
 from tests.unit.traffic.builders import ce, valid_order
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -31,8 +31,7 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def redis_proxy() -> Iterator[tuple[Proxy, int]]:
     host, port, db = redis_target()
-    if not reachable(host, port):
-        pytest.skip(f"no Redis on {host}:{port} (production mode runs this)")
+    need_service(host, port, "Redis")
     proxy = Proxy((host, port)).up()
     outage.forget_health()
     yield proxy, db
