@@ -1,9 +1,6 @@
 """Background work: eager in-process on the embedded default, a real Celery worker in production."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -34,31 +31,15 @@ def test_it_relays_unpublished_changes_in_process_on_the_embedded_default(make_t
 
 @pytest.mark.real_worker
 @pytest.mark.django_db(transaction=True)
-def test_it_relays_changes_through_a_real_celery_worker_in_production_mode(make_team: Any) -> None:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        pytest.skip("the embedded default runs background work in-process (tested above)")
-    db = settings.DATABASES["default"]
-    env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "designer", "worker", "--pool", "solo", "--concurrency", "1",
-         "--loglevel", "warning", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        team = make_team()
-        change = _unpublished(team)
-        result = relay_changes.apply_async((team.pk,), ignore_result=False)  # results are off by default
-        assert result.get(timeout=60) >= 1
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            change.refresh_from_db()
-            if change.published_at:
-                break
-            time.sleep(0.2)
-        assert change.published_at is not None
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+def test_it_relays_changes_through_a_real_celery_worker_in_production_mode(make_team: Any, celery_worker: Any) -> None:
+    team = make_team()
+    change = _unpublished(team)
+    result = relay_changes.apply_async((team.pk,), ignore_result=False)  # results are off by default
+    assert result.get(timeout=60) >= 1
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        change.refresh_from_db()
+        if change.published_at:
+            break
+        time.sleep(0.2)
+    assert change.published_at is not None

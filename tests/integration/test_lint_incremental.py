@@ -149,34 +149,16 @@ def test_a_change_on_a_1000_message_team_shows_well_within_a_second(demo_team: T
 
 @pytest.mark.real_worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_celery_worker_runs_the_background_lint_in_production_mode(demo_team: Team) -> None:
-    import os
-    import subprocess
-
-    from django.conf import settings
-
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        pytest.skip("the embedded default runs background work in-process (tested above)")
-    db = settings.DATABASES["default"]
-    env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "designer", "worker", "--pool", "solo", "--concurrency", "1",
-         "--loglevel", "warning", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        _as_a_new_process()
-        first = selectors.team_findings(demo_team)  # cold: queued for the worker, not run here
-        assert first.pending and first.findings == []
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            selectors._SHAPED.clear()
-            lint_now = selectors.team_findings(demo_team)
-            if not lint_now.pending:
-                break
-            time.sleep(0.5)
-        assert not lint_now.pending, "the worker did not finish the lint"
-        assert lint_now.all_findings == lint(team_model(demo_team))
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+def test_a_real_celery_worker_runs_the_background_lint_in_production_mode(demo_team: Team, celery_worker: Any) -> None:
+    _as_a_new_process()
+    first = selectors.team_findings(demo_team)  # cold: queued for the worker, not run here
+    assert first.pending and first.findings == []
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        selectors._SHAPED.clear()
+        lint_now = selectors.team_findings(demo_team)
+        if not lint_now.pending:
+            break
+        time.sleep(0.5)
+    assert not lint_now.pending, "the worker did not finish the lint"
+    assert lint_now.all_findings == lint(team_model(demo_team))
